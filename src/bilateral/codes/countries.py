@@ -1,0 +1,42 @@
+"""Country codes: anything country_converter understands → ISO 3166-1 alpha-3.
+
+The Soviet Union is coded ``RUS``, its successor state (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import country_converter as coco
+
+from bilateral.errors import BilateralError
+
+_SUCCESSORS = {"SUN": "RUS", "USSR": "RUS", "SOVIET UNION": "RUS"}
+
+
+@cache
+def _converter() -> coco.CountryConverter:
+    return coco.CountryConverter()
+
+
+@cache
+def to_iso3(name: str | int, src: str | None = None) -> str:
+    """Convert a country name or code (ISO2/ISO3/COW number/name) to ISO3.
+
+    ``src`` names the classification (country_converter's names, e.g. ``"ISO2"``, ``"GWcode"``,
+    ``"name_short"``); by default it is guessed, and a bare number is read as a Gleditsch–Ward
+    code (identical to the COW code for the case's states: 365 RUS, 740 JPN, 710 CHN, 2 USA,
+    732 KOR, 731 PRK). Raises :class:`BilateralError` when not found.
+    """
+    key = str(name).strip()
+    if key.upper() in _SUCCESSORS:
+        return _SUCCESSORS[key.upper()]
+    if src is None and key.isdigit():
+        src = "GWcode"
+    result = _converter().convert(key, src=src, to="ISO3", not_found=None)
+    if not isinstance(result, str) or len(result) != 3:
+        raise BilateralError(
+            f"unknown country {name!r} — give an ISO3 code (e.g. 'RUS', 'JPN'), an ISO2 code, a "
+            "Gleditsch–Ward number or an English country name"
+        )
+    return result
