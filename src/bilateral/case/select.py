@@ -1,0 +1,63 @@
+"""Select records of a case by period, category and date range (the CLI's filters)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from bilateral.case.model import Case
+from bilateral.errors import BilateralError
+
+KINDS = ("events", "actors", "leaders", "periods", "factors", "hypotheses", "stakeholders",
+         "scenarios")
+
+
+def parse_between(text: str) -> tuple[date, date]:
+    """``START:END`` with ISO dates or years (``1991:2001`` = 1991-01-01 to 2001-12-31)."""
+    try:
+        start, end = text.split(":")
+        first = date(int(start), 1, 1) if start.isdigit() else date.fromisoformat(start)
+        last = date(int(end), 12, 31) if end.isdigit() else date.fromisoformat(end)
+    except ValueError:
+        raise BilateralError(
+            f"--between {text!r} is not START:END — write e.g. 1991:2001 or 2016-05-01:2016-12-31"
+        ) from None
+    return first, last
+
+
+def select(case: Case, kind: str, *, period: str | None = None, category: str | None = None,
+           between: str | None = None) -> pd.DataFrame:
+    """Records of one kind as a table, filtered; dated records are kept when they touch the range."""
+    if kind not in KINDS:
+        raise BilateralError(f"unknown record kind {kind!r} — use one of {', '.join(KINDS)}")
+    frame = case.table(kind)
+    spans: list[tuple[date, date]] = []
+    if period:
+        match = [p for p in case.periods if p.id == period]
+        if not match:
+            ids = ", ".join(p.id for p in case.periods)
+            raise BilateralError(f"unknown period {period!r} — use one of: {ids}")
+        spans.append((match[0].start, match[0].end))
+    if between:
+        spans.append(parse_between(between))
+    if spans and not frame.empty:
+        lo, hi = max(s[0] for s in spans), min(s[1] for s in spans)
+        if kind == "events":
+            days = frame["day"].dt.date
+            frame = frame[(days >= lo) & (days <= hi)]
+        elif kind in ("leaders", "periods"):
+            ends = frame["end"].fillna(date.max)
+            frame = frame[(frame["start"] <= hi) & (ends >= lo)]
+        else:
+            raise BilateralError(f"--period and --between apply to events, leaders and periods, "
+                                 f"not {kind}")
+    if category:
+        column = {"events": "category", "factors": "domain", "actors": "kind"}.get(kind)
+        if column is None:
+            raise BilateralError(f"--category applies to events, factors and actors, not {kind}")
+        known = sorted(case.table(kind)[column].unique())
+        if category not in known:
+            raise BilateralError(f"unknown {column} {category!r} — use one of: {', '.join(known)}")
+        frame = frame[frame[column] == category]
+    return frame.reset_index(drop=True)
