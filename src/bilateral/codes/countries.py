@@ -5,12 +5,16 @@ The Soviet Union is coded ``RUS``, its successor state (DESIGN.md §4).
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 import country_converter as coco
 
 from bilateral.errors import BilateralError
 
+logging.getLogger("country_converter").setLevel(logging.ERROR)
+
+_MISSING = "<not found>"  # country_converter returns the input for a falsy not_found
 _SUCCESSORS = {"SUN": "RUS", "USSR": "RUS", "SOVIET UNION": "RUS"}
 
 
@@ -33,8 +37,8 @@ def to_iso3(name: str | int, src: str | None = None) -> str:
         return _SUCCESSORS[key.upper()]
     if src is None and key.isdigit():
         src = "GWcode"
-    result = _converter().convert(key, src=src, to="ISO3", not_found=None)
-    if not isinstance(result, str) or len(result) != 3:
+    result = _converter().convert(key, src=src, to="ISO3", not_found=_MISSING)
+    if not isinstance(result, str) or result == _MISSING:
         raise BilateralError(
             f"unknown country {name!r} — give an ISO3 code (e.g. 'RUS', 'JPN'), an ISO2 code, a "
             "Gleditsch–Ward number or an English country name"

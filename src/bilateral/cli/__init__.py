@@ -1,0 +1,57 @@
+"""The ``bilateral`` command: a thin face over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from bilateral.case import load_case
+from bilateral.cli import case as case_cli
+from bilateral.cli.output import console, err_console
+from bilateral.errors import BilateralError
+
+app = typer.Typer(help="Measure, explain and simulate the relations between two states.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(case_cli.app, name="case")
+
+
+@app.command()
+def report(
+    case: Annotated[str, typer.Argument(help="Built-in case name or a case folder.")] = "russia-japan",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the report.")] = Path("report"),
+) -> None:
+    """Write the self-contained HTML report of a case and print its headline findings."""
+    from bilateral.report import summary_lines, write_report
+
+    data = load_case(case)
+    path = write_report(data, output)
+    for line in summary_lines(data):
+        console.print(line)
+    console.print(f"[green]report written to {path}[/green]")
+
+
+@app.command()
+def cite(
+    keys: Annotated[list[str] | None, typer.Argument(help="Bibliography keys (all when none).")] = None,
+    case: Annotated[str, typer.Option(help="Case whose bibliography to use.")] = "russia-japan",
+) -> None:
+    """Print BibTeX for the given keys of the case bibliography."""
+    data = load_case(case)
+    unknown = [k for k in keys or [] if k not in data.sources]
+    if unknown:
+        raise BilateralError(f"unknown citation key(s) {', '.join(unknown)} — known keys: "
+                             f"{', '.join(data.sources)}")
+    print(data.cite(*(keys or [])))
+
+
+def main() -> None:
+    """Entry point: user mistakes print a message and exit 2, without a traceback."""
+    try:
+        app()
+    except BilateralError as err:
+        err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
+        sys.exit(2)

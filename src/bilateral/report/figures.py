@@ -1,0 +1,69 @@
+"""Figures of the report (plotly), each returned as a ``go.Figure``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from bilateral.case import Case
+
+CATEGORY_COLOURS = {
+    "summit": "#1f77b4", "visit": "#17becf", "agreement": "#2ca02c", "territorial": "#8c564b",
+    "military": "#d62728", "economic": "#bcbd22", "energy": "#ff7f0e", "disaster": "#9467bd",
+    "sanctions": "#e377c2", "incident": "#7f7f7f", "statement": "#aec7e8", "domestic": "#c5b0d5",
+    "third_party": "#98df8a", "history": "#c49c94",
+}
+
+
+def _tenures(case: Case, country: str, floor: date) -> pd.DataFrame:
+    rows = [(leader.name, leader.start, leader.end or date.today()) for leader in case.leaders
+            if leader.country == country and (leader.end or date.today()) >= floor]
+    return pd.DataFrame(rows, columns=["name", "start", "end"]).sort_values("start")
+
+
+def timeline(case: Case) -> go.Figure:
+    """The case's events (Goldstein on y) over shaded leader tenures, with a leaders strip below.
+
+    Shading alternates with each tenure of the dyad's first state; the strip shows both states'
+    leaders. Hovering an event shows its summary, CAMEO code and citation.
+    """
+    events = case.table("events")
+    first, second = case.dyad
+    start = min(events["day"]).date() if not events.empty else date(1945, 1, 1)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.82, 0.18],
+                        vertical_spacing=0.03)
+    for category, group in events.groupby("category"):
+        fig.add_trace(go.Scatter(
+            x=group["day"], y=group["goldstein"], mode="markers", name=category,
+            marker={"size": 9, "color": CATEGORY_COLOURS.get(category, "#333"),
+                    "line": {"width": 0.5, "color": "white"}},
+            customdata=group[["id", "date", "summary", "cameo", "source", "locator"]].to_numpy(),
+            hovertemplate=("<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<br>"
+                           "CAMEO %{customdata[3]}, Goldstein %{y}<br>"
+                           "%{customdata[4]} %{customdata[5]}<extra></extra>"),
+        ), row=1, col=1)
+    for i, tenure in enumerate(_tenures(case, first, start).itertuples()):
+        if i % 2 == 0:
+            fig.add_vrect(x0=tenure.start, x1=tenure.end, fillcolor="#888", opacity=0.08,
+                          line_width=0, row=1, col=1)
+    for y, country in ((1, first), (0, second)):
+        tenures = _tenures(case, country, start)
+        for i, tenure in enumerate(tenures.itertuples()):
+            fig.add_trace(go.Scatter(
+                x=[tenure.start, tenure.end], y=[y, y], mode="lines", showlegend=False,
+                line={"width": 10, "color": ("#b22222", "#e9967a")[i % 2] if y else
+                      ("#1e3a8a", "#60a5fa")[i % 2]},
+                hovertemplate=f"{tenure.name} ({country})<br>{tenure.start} – {tenure.end}"
+                              "<extra></extra>",
+            ), row=2, col=1)
+    fig.update_yaxes(title_text="Goldstein (−10 conflict … +10 cooperation)", range=[-10.5, 10.5],
+                     zeroline=True, row=1, col=1)
+    fig.update_yaxes(tickvals=[1, 0], ticktext=[first, second], range=[-0.7, 1.7], row=2, col=1)
+    fig.update_xaxes(rangeslider={"visible": False}, row=1, col=1)
+    fig.update_layout(height=620, margin={"l": 60, "r": 20, "t": 30, "b": 40},
+                      legend={"orientation": "h", "y": 1.06}, template="plotly_white",
+                      hovermode="closest")
+    return fig
