@@ -62,8 +62,12 @@ def timeline(case: Case) -> go.Figure:
     fig.update_yaxes(title_text="Goldstein (−10 conflict … +10 cooperation)", range=[-10.5, 10.5],
                      zeroline=True, row=1, col=1)
     fig.update_yaxes(tickvals=[1, 0], ticktext=[first, second], range=[-0.7, 1.7], row=2, col=1)
-    fig.update_xaxes(rangeslider={"visible": False}, row=1, col=1)
-    fig.update_layout(height=620, margin={"l": 60, "r": 20, "t": 30, "b": 40},
-                      legend={"orientation": "h", "y": 1.06}, template="plotly_white",
+    spans = [(15, "15 y"), (40, "40 y"), (80, "80 y")]
+    fig.update_xaxes(rangeslider={"visible": False}, row=1, col=1, rangeselector={
+        "buttons": [{"count": n, "label": label, "step": "year", "stepmode": "backward"}
+                    for n, label in spans] + [{"step": "all", "label": "all"}],
+        "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"})
+    fig.update_layout(height=620, margin={"l": 60, "r": 20, "t": 70, "b": 40},
+                      legend={"orientation": "h", "y": 1.12, "x": 0}, template="plotly_white",
                       hovermode="closest")
     return fig
