@@ -72,3 +72,14 @@ def test_tenure_overlap_and_locator_errors(case_copy: Path, shared: Path):
     assert overlap and "overlaps" in overlap[0].message
     past_end = [p for p in problems if p.file == "events.csv" and p.line == locator_line]
     assert past_end and "past the end" in past_end[0].message
+
+
+def test_non_utf8_file_is_a_problem_not_a_crash(case_copy: Path):
+    path = case_copy / "leaders.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b",", b",\xe9", 1)
+    path.write_bytes(b"\n".join(lines))
+    problems = validate_case(case_copy)
+    encoding = [p for p in problems if p.field == "encoding"]
+    assert [(p.file, p.line) for p in encoding] == [("leaders.csv", 4)]
+    assert "byte 0xe9 is not UTF-8 — save the file as UTF-8" in str(encoding[0])

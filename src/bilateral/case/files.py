@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,8 +63,11 @@ class Raw:
 
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
     """Parse a YAML file; a syntax error becomes a problem with its line."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = f"invalid YAML: {err.problem}"
@@ -71,8 +75,6 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
             message += f" ({err.context} on line {err.context_mark.line + 1})"
         problems.append(Problem(path.name, mark.line + 1 if mark else 0, "syntax", message,
                                 "fix the indentation or quoting"))
-    except UnicodeDecodeError as err:
-        problems.append(Problem(path.name, 0, "encoding", str(err), "save the file as UTF-8"))
     return None
 
 
@@ -95,10 +97,25 @@ def yaml_records(path: Path, problems: list[Problem]) -> list[Raw]:
     return records
 
 
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """A file's text as UTF-8; an undecodable byte becomes a problem with its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.append(Problem(path.name, line, "encoding", f"byte {data[err.start]:#x} is not UTF-8",
+                                "save the file as UTF-8"))
+        return None
+
+
 def csv_records(path: Path, columns: list[str], problems: list[Problem]) -> list[Raw]:
     """The rows of a CSV file with a header; empty cells are left out so defaults apply."""
-    records = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    records: list[Raw] = []
+    text = read_text(path, problems)
+    if text is None:
+        return records
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:

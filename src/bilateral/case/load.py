@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from bilateral.case import checks
 from bilateral.case.bib import parse_bibtex
-from bilateral.case.files import Raw, csv_records, read_yaml, yaml_records
+from bilateral.case.files import Raw, csv_records, read_text, read_yaml, yaml_records
 from bilateral.case.model import Case
 from bilateral.case.schema import (
     Actor,
@@ -116,12 +116,12 @@ def _read(folder: Path, problems: list[Problem]) -> dict[str, Any]:
         parsed["raws"][kind] = [raw for raw, record in built if record is not None]
         parsed[kind] = [record for _, record in built if record is not None]
     bib = folder / "sources.bib"
-    if bib.is_file():
-        parsed["sources"], bib_problems = parse_bibtex(bib.read_text(encoding="utf-8"))
-        problems.extend(bib_problems)
-    else:
-        parsed["sources"] = {}
+    parsed["sources"] = {}
+    if not bib.is_file():
         problems.append(Problem("sources.bib", 0, "file", "missing", f"create sources.bib in {folder}"))
+    elif (text := read_text(bib, problems)) is not None:
+        parsed["sources"], bib_problems = parse_bibtex(text)
+        problems.extend(bib_problems)
     return parsed
 
 
