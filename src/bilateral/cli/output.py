@@ -1,4 +1,4 @@
-"""Write a table as a rich table, CSV or JSON, to the terminal or a file."""
+"""Write a table as a rich table, CSV, JSON or Parquet, to the terminal or a file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from bilateral.errors import BilateralError
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -17,6 +19,7 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    parquet = "parquet"
 
 
 def _cell(value: object, width: int) -> str:
@@ -29,6 +32,12 @@ def _cell(value: object, width: int) -> str:
 def emit(frame: pd.DataFrame, fmt: Format, out: Path | None = None, *, title: str = "",
          columns: list[str] | None = None, width: int = 60) -> None:
     """Print or write ``frame``; ``columns`` picks what the terminal table shows (all otherwise)."""
+    if fmt is Format.parquet:
+        if out is None:
+            raise BilateralError("--format parquet writes a file — add --output FILE.parquet")
+        frame.to_parquet(out, index=False)
+        console.print(f"wrote {len(frame)} rows to {out}", style="dim")
+        return
     if fmt is Format.csv:
         text = frame.to_csv(index=False)
     elif fmt is Format.json:
