@@ -11,12 +11,15 @@ from rich.markup import escape
 
 from bilateral.case import load_case
 from bilateral.cli import case as case_cli
+from bilateral.cli import events as events_cli
 from bilateral.cli.output import console, err_console
 from bilateral.errors import BilateralError
 
 app = typer.Typer(help="Measure, explain and simulate the relations between two states.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(case_cli.app, name="case")
+app.add_typer(events_cli.app, name="events")
+app.command("index")(events_cli.index)
 
 
 @app.command()

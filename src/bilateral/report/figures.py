@@ -71,3 +71,26 @@ def timeline(case: Case) -> go.Figure:
                       legend={"orientation": "h", "y": 1.12, "x": 0}, template="plotly_white",
                       hovermode="closest")
     return fig
+
+
+def index_figure(table: pd.DataFrame, metric: str | None = None) -> go.Figure:
+    """A dyadic index over time: bars of event counts, the chosen metric as a line.
+
+    ``metric`` defaults to ``net_cooperation_norm`` (or the first metric of the table); periods
+    without events show as gaps.
+    """
+    metric = metric or ("net_cooperation_norm" if "net_cooperation_norm" in table else table.columns[0])
+    x = table.index.to_timestamp()
+    a, b = table.attrs.get("dyad", ("A", "B"))
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    if "count" in table:
+        fig.add_trace(go.Bar(x=x, y=table["count"], name="events", marker_color="#c7d2e4", opacity=0.7),
+                      secondary_y=True)
+    fig.add_trace(go.Scatter(x=x, y=table[metric], mode="lines+markers", name=metric,
+                             line={"color": "#1f4e9a", "width": 2}, connectgaps=False), secondary_y=False)
+    fig.update_yaxes(title_text=metric.replace("_", " "), secondary_y=False)
+    fig.update_yaxes(title_text="events", secondary_y=True, showgrid=False)
+    sources = ", ".join(table.attrs.get("sources", []))
+    fig.update_layout(title=f"{a}–{b} relations ({sources})", template="plotly_white", height=420,
+                      legend={"orientation": "h", "y": -0.15}, margin={"l": 60, "r": 60, "t": 50, "b": 40})
+    return fig

@@ -1,0 +1,160 @@
+"""``bilateral events …`` and ``bilateral index``: ingest event files, inspect the store, measure a dyad."""
+
+from __future__ import annotations
+
+import calendar
+import glob
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bilateral.case import load_case
+from bilateral.cli.output import Format, console, emit
+from bilateral.data.events.formats import LAYOUTS, csv_layout
+from bilateral.data.store import Store
+from bilateral.errors import BilateralError
+from bilateral.measure.index import METRICS, dyad_index
+
+app = typer.Typer(help="Ingest event data into the store and inspect it.", no_args_is_help=True)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store file (default $BILATERAL_HOME/store.duckdb).")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+
+
+def expand(patterns: list[str]) -> list[Path]:
+    """Files named directly, all files in named folders, and glob matches, in a stable order."""
+    found: list[Path] = []
+    for pattern in patterns:
+        path = Path(pattern)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise BilateralError(f"{pattern}: no such file, folder or matching files")
+            found += matches
+    return found
+
+
+def _parse_map(text: str) -> dict[str, str]:
+    try:
+        return dict(pair.split("=", 1) for pair in text.split(","))
+    except ValueError:
+        raise BilateralError(f"--map {text!r} is not field=column,… — e.g. --map date=Date,source=Actor1,"
+                             "target=Actor2,cameo=Code") from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or glob patterns.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"Layout: {', '.join(LAYOUTS)}, csv; "
+                                            "detected when omitted.")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", help="For --format csv: date=COL,source=COL,"
+                                                "target=COL,cameo=COL[,id=…,mentions=…]")] = None,
+    date_format: Annotated[str, typer.Option(help="strptime format of --format csv dates.")] = "%Y-%m-%d",
+    dedup: Annotated[str, typer.Option(help="id: drop events already stored (same id and date); none.")] = "id",
+    case: Annotated[str | None, typer.Option(help="Also store this case's own coded events.")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Ingest event files; ends with rows read = stored + quarantined + duplicates."""
+    if fmt == "csv":
+        layout = csv_layout(_parse_map(mapping or ""), date_format=date_format)
+    elif fmt is None:
+        layout = None
+    elif fmt in LAYOUTS:
+        layout = LAYOUTS[fmt]
+    else:
+        raise BilateralError(f"unknown --format {fmt!r} — use one of {', '.join(LAYOUTS)}, csv")
+    files = expand(paths or [])
+    if not files and not case:
+        raise BilateralError("nothing to ingest — name event files, folders or patterns (or --case)")
+    totals = [0, 0, 0, 0]
+    skipped = 0
+    with Store(store) as db:
+        results = [db.ingest_case(load_case(case))] if case else []
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+            for path in files:
+                progress.update(task, description=f"ingesting {path.name}")
+                results.append(db.ingest(path, layout, dedup=dedup))
+                progress.advance(task)
+        for result in results:
+            skipped += result.skipped
+            for i, value in enumerate((result.read, result.stored, result.quarantined, result.duplicates)):
+                totals[i] += value
+            if result.quarantined or result.skipped:
+                console.print(str(result), style="yellow" if result.quarantined else "dim", highlight=False)
+        console.print(f"{len(results) - skipped} files: {totals[0]:,} rows read = {totals[1]:,} stored + "
+                      f"{totals[2]:,} quarantined + {totals[3]:,} duplicates"
+                      + (f"; {skipped} already ingested, skipped" if skipped else ""), highlight=False)
+        console.print(f"store: {db.path}", style="dim")
+
+
+@app.command()
+def quarantine(limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+               fmt: FormatOpt = Format.table, output: OutOpt = None, store: StoreOpt = None) -> None:
+    """List quarantined rows with file, line and reason."""
+    with Store(store, read_only=True) as db:
+        emit(db.quarantine(limit), fmt, output, title="quarantine", columns=["path", "line", "reason"])
+
+
+@app.command()
+def stats(by: Annotated[str, typer.Option(help="dataset, year or dyad.")] = "dataset",
+          fmt: FormatOpt = Format.table, output: OutOpt = None, store: StoreOpt = None) -> None:
+    """Counts of stored events by dataset, year or dyad."""
+    with Store(store, read_only=True) as db:
+        emit(db.stats(by), fmt, output, title=f"events by {by}")
+
+
+def _day(text: str | None, option: str, *, last: bool = False) -> date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD; with ``last``, the last day that text covers."""
+    if text is None:
+        return None
+    try:
+        parts = [int(p) for p in text.split("-")]
+        if len(parts) == 1:
+            return date(parts[0], 12, 31) if last else date(parts[0], 1, 1)
+        if len(parts) == 2:
+            day = calendar.monthrange(*parts)[1] if last else 1
+            return date(parts[0], parts[1], day)
+        return date(*parts)
+    except (ValueError, TypeError):
+        raise BilateralError(f"{option} {text!r} is not a date — write YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def index(
+    a: Annotated[str, typer.Argument(help="First state, ISO3 (e.g. RUS).")],
+    b: Annotated[str, typer.Argument(help="Second state, ISO3 (e.g. JPN).")],
+    freq: Annotated[str, typer.Option(help="day, week, month, quarter or year.")] = "month",
+    directed: Annotated[bool, typer.Option(help="Only A→B events.")] = False,
+    metric: Annotated[list[str] | None, typer.Option(help=f"Metrics to keep: {', '.join(METRICS)}.")] = None,
+    dedup: Annotated[str, typer.Option(help="none or one-a-day (Schrodt).")] = "none",
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY[-MM[-DD]]).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY[-MM[-DD]]).")] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutOpt = None,
+    plot: Annotated[Path | None, typer.Option(help="Write an HTML chart of the series here.")] = None,
+    dataset: Annotated[list[str] | None, typer.Option(help="Datasets to use (default: all but case:*).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """The A–B relations index from the stored events; empty periods are kept and marked."""
+    with Store(store, read_only=True) as db:
+        table = dyad_index(db.table(), a.upper(), b.upper(), freq=freq, directed=directed, metrics=metric,
+                           dedup=dedup, start=_day(start, "--from"),
+                           end=_day(end, "--to", last=True), datasets=dataset)
+    frame = table.reset_index().assign(period=lambda f: f["period"].astype(str))
+    emit(frame, fmt, output, title=f"{a.upper()}–{b.upper()} ({freq}) sources: {', '.join(table.attrs['sources'])}")
+    if plot:
+        from bilateral.report.figures import index_figure
+
+        if plot.suffix != ".html":
+            raise BilateralError(f"--plot {plot}: write the chart as .html (it opens offline)")
+        index_figure(table).write_html(plot, include_plotlyjs=True)
+        console.print(f"chart written to {plot}", style="dim")

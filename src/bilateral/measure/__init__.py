@@ -1,0 +1,1 @@
+"""Measurement: events → dyadic series; the dyad panel that joins all series on one time axis."""

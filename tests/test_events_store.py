@@ -1,0 +1,199 @@
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bilateral import BilateralError
+from bilateral.data.events.formats import LAYOUTS, csv_layout
+from bilateral.data.store import Store
+
+ICEWS_HEADER = ("Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\tCAMEO Code\t"
+                "Intensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\tSentence Number\tPublisher\t"
+                "City\tDistrict\tProvince\tCountry\tLatitude\tLongitude")
+
+
+def icews_row(event_id: str, day: str, source: str, code: str, target: str) -> str:
+    return "\t".join([event_id, day, "Government", "Government", source, "Consult", code, "1",
+                      "Government", "Government", target, "1", "1", "Pub", "", "", "", "", "", ""])
+
+
+def _count_lines(path: Path) -> int:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store(tmp_path / "store.duckdb") as db:
+        yield db
+
+
+def test_icews_daily_files_reconcile_exactly(shared: Path, store: Store):
+    folder = shared / "data/events/icews-daily"
+    results = [store.ingest(path) for path in sorted(folder.glob("*.gz"))]
+    assert len(results) == 127
+    assert all(r.read == r.stored + r.quarantined + r.duplicates for r in results)
+    read = sum(r.read for r in results)
+    assert read == sum(_count_lines(p) - 1 for p in folder.glob("*.gz")) == 243_600
+    assert (sum(r.stored for r in results), sum(r.quarantined for r in results)) == (243_600, 0)
+    pair = store.con.execute("""SELECT count(*) FROM event_rows WHERE (source_iso3, target_iso3) IN
+                                (('RUS', 'JPN'), ('JPN', 'RUS'))""").fetchall()[0][0]
+    assert pair == 1162
+    again = store.ingest(sorted(folder.glob("*.gz"))[0])
+    assert again.skipped and store.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 243_600
+
+
+def test_stored_rows_point_to_their_line(shared: Path, store: Store):
+    path = sorted((shared / "data/events/icews-daily").glob("*.gz"))[3]
+    store.ingest(path)
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    for event_id, ref in store.con.execute("SELECT event_id, ref FROM event_rows USING SAMPLE 20").fetchall():
+        number = int(ref.rsplit(":", 1)[1])
+        assert lines[number - 1].split("\t")[0] == event_id
+
+
+def test_gdelt2_exports(shared: Path, store: Store):
+    results = [store.ingest(p) for p in sorted((shared / "data/events/gdelt2").iterdir())]
+    assert [(r.layout, r.read, r.stored) for r in results] == [("gdelt2", 1540, 1540), ("gdelt2", 2111, 2111)]
+    regional = store.con.execute("""SELECT count(*) FROM event_rows WHERE source_iso3 IS NULL
+                                    AND ref LIKE 'http%'""").fetchall()[0][0]
+    assert regional > 0  # CAMEO region codes (AFR, EUR …) are stored as non-state actors
+    url = store.con.execute("SELECT ref FROM event_rows WHERE event_id = '741917022'").fetchall()[0][0]
+    assert url.startswith("https://yourstory.com/2018/03/flipkart")
+
+
+def test_bad_rows_are_quarantined_with_line_and_reason(tmp_path: Path, store: Store):
+    path = tmp_path / "mixed.tab"
+    rows = [
+        ICEWS_HEADER,
+        icews_row("1", "2019-01-22", "Russian Federation", "040", "Japan"),     # line 2 ok
+        "2\t2019-01-22\ttoo few fields",                                        # line 3 wrong count
+        icews_row("3", "2019-13-45", "Japan", "040", "Russian Federation"),     # line 4 bad date
+        icews_row("4", "2019-01-22", "Japan", "999", "Russian Federation"),     # line 5 unknown code
+        icews_row("5", "2019-01-22", "Atlantis", "040", "Japan"),               # line 6 unknown country
+        icews_row("6", "2019-01-23", "Japan", "057", "Russian Federation"),     # line 7 ok
+        icews_row("1", "2019-01-22", "Russian Federation", "040", "Japan"),     # line 8 duplicate of 2
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = store.ingest(path)
+    assert (result.read, result.stored, result.quarantined, result.duplicates) == (7, 2, 4, 1)
+    quarantine = store.quarantine()
+    assert list(quarantine["line"]) == [3, 4, 5, 6]
+    reasons = list(quarantine["reason"])
+    assert reasons[0].startswith("missing columns")
+    assert reasons[1] == "bad date '2019-13-45' (expected %Y-%m-%d)"
+    assert reasons[2] == "unknown CAMEO code '999'"
+    assert reasons[3] == "unknown source country 'Atlantis'"
+    assert quarantine["raw"][3] == rows[5]
+    stored = store.con.execute("SELECT event_id, ref, goldstein FROM event_rows ORDER BY ref").fetchall()
+    assert stored == [("1", "mixed.tab:2", 1.0), ("6", "mixed.tab:7", 8.0)]
+
+
+def test_exact_id_dedup_across_files_and_opt_out(tmp_path: Path, store: Store):
+    first, second = tmp_path / "a.tab", tmp_path / "b.tab"
+    a = icews_row("10", "2019-01-22", "Japan", "040", "Russian Federation")
+    b = icews_row("11", "2019-01-23", "Japan", "040", "Russian Federation")
+    first.write_text(f"{ICEWS_HEADER}\n{a}\n")
+    second.write_text(f"{ICEWS_HEADER}\n{a}\n{b}\n")
+    store.ingest(first)
+    result = store.ingest(second)
+    assert (result.stored, result.duplicates) == (1, 1)
+    third = tmp_path / "c.tab"
+    third.write_text(f"{ICEWS_HEADER}\n{b}\n{a}\n")
+    assert store.ingest(third, dedup="none").stored == 2
+
+
+def test_not_event_data_is_a_clear_error(tmp_path: Path, store: Store):
+    path = tmp_path / "notes.txt"
+    path.write_text("Dear colleague,\nplease find attached.\n")
+    with pytest.raises(BilateralError, match=r"notes.txt:1: not a known event data layout"):
+        store.ingest(path)
+    assert store.files().empty
+
+
+def _gdelt_row(event_id: str, width: int, url: bool) -> str:
+    fields = [""] * width
+    fields[0], fields[1], fields[7], fields[17] = event_id, "20160506", "JPN", "RUS"
+    fields[12], fields[22], fields[26], fields[31] = "GOV", "GOV", "042", "7"
+    if url:
+        fields[-1] = f"https://example.org/{event_id}"
+    return "\t".join(fields)
+
+
+@pytest.mark.parametrize(("width", "layout", "url"), [(58, "gdelt1", True), (57, "gdelt1-historical", False),
+                                                       (61, "gdelt2", True)])
+def test_gdelt_layouts_by_width(tmp_path: Path, store: Store, width: int, layout: str, url: bool):
+    path = tmp_path / f"gdelt{width}.CSV"
+    path.write_text(_gdelt_row("501", width, url) + "\n" + _gdelt_row("502", width, url) + "\n")
+    result = store.ingest(path)
+    assert (result.layout, result.stored) == (layout, 2)
+    row = store.con.execute("SELECT source_iso3, target_iso3, cameo, goldstein, mentions, ref, date "
+                            "FROM event_rows WHERE event_id = '501'").fetchall()[0]
+    assert row[:5] == ("JPN", "RUS", "042", 1.9, 7)
+    assert row[5] == ("https://example.org/501" if url else f"{path.name}:1")
+    assert str(row[6]) == "2016-05-06"
+
+
+def test_phoenix_polecat_and_generic_csv(tmp_path: Path, store: Store):
+    phoenix = tmp_path / "events.full.20160506.txt"
+    row = ["P1", "20160506", "2016", "5", "6", "JPNGOV", "JPN", "GOV", "", "RUSGOV", "RUS", "GOV", "",
+           "036", "03", "1", "4.0", "", "43.6", "39.7", "Sochi", "Russia", "Krasnodar", "s1",
+           "https://a.example/1;https://b.example/2", "src"]
+    phoenix.write_text("\t".join(row) + "\n")
+    assert store.ingest(phoenix).layout == "phoenix"
+    polecat = tmp_path / "ngecEvents.20190122.txt"
+    polecat.write_text("Event ID\tEvent Date\tEvent Type\tEvent Mode\tActor Country\tPrimary Actor Sector\t"
+                       "Recipient Country\tPrimary Recipient Sector\n"
+                       "C1\t2019-01-22\tconsult\tvisit\tJPN\tGOV\tRUS\tGOV\n")
+    assert store.ingest(polecat).layout == "polecat"
+    generic = tmp_path / "mine.csv"
+    generic.write_text("when,who,whom,code\n22/01/2019,Japan,Russia,057\n")
+    layout = csv_layout({"date": "when", "source": "who", "target": "whom", "cameo": "code"},
+                        date_format="%d/%m/%Y")
+    assert store.ingest(generic, layout).stored == 1
+    rows = store.con.execute("SELECT dataset, source_iso3, target_iso3, cameo, plover, goldstein, ref "
+                             "FROM event_rows ORDER BY dataset").fetchall()
+    assert rows == [
+        ("csv", "JPN", "RUS", "057", "SUPPORT", 8.0, "mine.csv:2"),
+        ("phoenix", "JPN", "RUS", "036", "AGREE", 4.0, "https://a.example/1"),
+        ("polecat", "JPN", "RUS", "04", "CONSULT", 1.0, "ngecEvents.20190122.txt:2"),
+    ]
+    assert set(LAYOUTS) == {"icews", "gdelt2", "gdelt1", "gdelt1-historical", "phoenix", "polecat"}
+
+
+def test_generic_csv_mapping_errors():
+    with pytest.raises(BilateralError, match="--map lacks target, cameo"):
+        csv_layout({"date": "d", "source": "s"})
+    with pytest.raises(BilateralError, match="unknown field"):
+        csv_layout({"date": "d", "source": "s", "target": "t", "cameo": "c", "colour": "x"})
+
+
+def test_killed_mid_file_leaves_nothing(tmp_path: Path):
+    path = tmp_path / "big.txt"
+    row = "\t".join(["{}", "20160506", "2016", "5", "6", "JPNGOV", "JPN", "GOV", "", "RUSGOV", "RUS", "GOV",
+                     "", "036", "03", "1", "4.0", "", "", "", "", "", "", "", "", ""]) + "\n"
+    with path.open("w") as handle:
+        for block in range(150):
+            handle.write("".join(row.format(block * 10_000 + i) for i in range(10_000)))
+    db = tmp_path / "store.duckdb"
+    code = ("from bilateral.data.store import Store; import sys; "
+            "Store(sys.argv[1]).ingest(sys.argv[2], dedup='none')")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(path)])
+    wal = Path(f"{db}.wal")
+    deadline = time.time() + 60
+    while not wal.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store(db) as store:
+        assert store.files().empty
+        assert store.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 0
+        assert store.ingest(path, dedup="none").stored == 1_500_000
