@@ -11,6 +11,12 @@ from bilateral.case import builtin_cases
 SHARED = Path(os.environ.get("BILATERAL_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch) -> None:
+    """Tests never read or write the user's own store or data directory."""
+    monkeypatch.setenv("BILATERAL_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The shared folder beside the repository (real data and the seed papers)."""

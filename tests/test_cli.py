@@ -67,3 +67,35 @@ def test_report_is_self_contained_and_has_the_timeline(tmp_path: Path):
                     "Bibliography"):
         assert section in html
     assert "cited events" in result.stdout
+
+
+def test_events_ingest_index_and_report_with_measured_section(shared: Path, tmp_path: Path):
+    store = str(tmp_path / "store.duckdb")
+    days = sorted((shared / "data/events/icews-daily").glob("2019012*.gz"))
+    result = run("events", "ingest", *map(str, days), "--store", store)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "rows read" in x)
+    read, stored = (int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:rows read|stored)", line))
+    assert read == stored > 10_000 and "0 quarantined + 0 duplicates" in line
+    again = run("events", "ingest", *map(str, days), "--store", store)
+    assert f"{len(days)} already ingested, skipped" in again.stdout
+    index = run("index", "RUS", "JPN", "--from", "2019-01", "--to", "2019-01", "--freq", "week",
+                "--metric", "count", "-f", "csv", "--store", store)
+    assert index.returncode == 0, index.stderr
+    rows = index.stdout.strip().splitlines()
+    assert rows[0] == "period,count,no_events" and len(rows) == 6
+    stats = json.loads(run("events", "stats", "-f", "json", "--store", store).stdout)
+    assert stats[0]["dataset"] == "icews" and stats[0]["rows_read"] == read
+    report = run("report", "-o", str(tmp_path / "out"), "--store", store)
+    html = (tmp_path / "out" / "russia-japan.html").read_text(encoding="utf-8")
+    assert report.returncode == 0 and 'id="measured"' in html and "Busiest month: 2019-01" in html
+
+
+def test_events_errors_exit_2(tmp_path: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not event data\n")
+    bad = run("events", "ingest", str(notes), "--store", str(tmp_path / "s.duckdb"))
+    assert bad.returncode == 2 and "not a known event data layout" in bad.stderr
+    missing = run("index", "RUS", "JPN", "--store", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "no event store at" in missing.stderr
+    assert "Traceback" not in bad.stderr + missing.stderr

@@ -26,12 +26,13 @@ app.command("index")(events_cli.index)
 def report(
     case: Annotated[str, typer.Argument(help="Built-in case name or a case folder.")] = "russia-japan",
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the report.")] = Path("report"),
+    store: Annotated[Path | None, typer.Option(help="Event store (default $BILATERAL_HOME/store.duckdb).")] = None,
 ) -> None:
     """Write the self-contained HTML report of a case and print its headline findings."""
     from bilateral.report import summary_lines, write_report
 
     data = load_case(case)
-    path = write_report(data, output)
+    path = write_report(data, output, store=store)
     for line in summary_lines(data):
         console.print(line)
     console.print(f"[green]report written to {path}[/green]")

@@ -3,6 +3,10 @@
 Ingestion is idempotent (a file whose sha256 is already recorded is skipped) and atomic (one
 transaction per file). Every input row ends up stored, quarantined with a reason, or counted as
 a duplicate, and the three add up to the rows read (DESIGN.md §5).
+
+A file is read in one pass, in its own order: line numbers follow from the rows' ids. Only when
+DuckDB finds malformed lines (a wrong number of fields) is the file read again with those lines
+kept aside and the numbering corrected around them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import csv
 import gzip
 import hashlib
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -32,14 +38,14 @@ EVENT_COLUMNS = ["event_id", "date", "precision", "source_iso3", "source_sector"
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS file_ids START 1;
 CREATE TABLE IF NOT EXISTS files (
-    file_id INTEGER PRIMARY KEY, path VARCHAR, sha256 VARCHAR UNIQUE, layout VARCHAR, dataset VARCHAR,
-    dedup VARCHAR, rows_read BIGINT, stored BIGINT, quarantined BIGINT, duplicates BIGINT,
-    ingested_at TIMESTAMP DEFAULT current_timestamp);
+    file_id INTEGER PRIMARY KEY, path VARCHAR, size BIGINT, mtime DOUBLE, sha256 VARCHAR UNIQUE,
+    layout VARCHAR, dataset VARCHAR, dedup VARCHAR, rows_read BIGINT, stored BIGINT, quarantined BIGINT,
+    duplicates BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp);
 CREATE TABLE IF NOT EXISTS events (
     event_id VARCHAR, date DATE, precision VARCHAR, source_iso3 VARCHAR, source_sector VARCHAR,
     target_iso3 VARCHAR, target_sector VARCHAR, cameo VARCHAR, root VARCHAR, quad_class TINYINT,
     goldstein DOUBLE, plover VARCHAR, mentions INTEGER, dataset VARCHAR, ref VARCHAR,
-    file_id INTEGER, line BIGINT, _problem VARCHAR, _raw VARCHAR);
+    file_id INTEGER, line BIGINT, _problem VARCHAR);
 CREATE TABLE IF NOT EXISTS quarantine (file_id INTEGER, line BIGINT, reason VARCHAR, raw VARCHAR);
 CREATE OR REPLACE VIEW event_rows AS SELECT {columns} FROM events;
 """.format(columns=", ".join(EVENT_COLUMNS))
@@ -97,60 +103,110 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reader(path: Path, layout: Layout, tag: str) -> str:
-    """``read_csv`` over the file: every column as text, structural errors kept aside."""
-    common = (f"header={str(layout.header).lower()}, store_rejects=true, rejects_table='rej_{tag}', "
-              f"rejects_scan='scan_{tag}', nullstr=[{', '.join(map(_literal, layout.missing))}]")
+def _reader(path: Path, layout: Layout, rejects: str | None) -> str:
+    """``read_csv`` over the file, every column as text; with ``rejects``, malformed lines kept aside."""
+    options = [f"header={str(layout.header).lower()}",
+               f"nullstr=[{', '.join(map(_literal, layout.missing))}]"]
+    if rejects:
+        options.append(f"store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan'")
     if layout.name == "csv":
-        return f"read_csv({_literal(str(path))}, all_varchar=true, {common})"
-    if layout.header and layout.name != "icews":
-        return f"read_csv({_literal(str(path))}, delim='\\t', quote='', all_varchar=true, {common})"
-    columns = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in layout.columns)
-    return (f"read_csv({_literal(str(path))}, delim='\\t', quote='', escape='', auto_detect=false, "
-            f"columns={{{columns}}}, {common})")
+        options.append("all_varchar=true")
+    elif layout.header and layout.name != "icews":
+        options.append("delim='\\t', quote='', all_varchar=true")
+    else:
+        columns = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in layout.columns)
+        options.append(f"delim='\\t', quote='', escape='', auto_detect=false, columns={{{columns}}}")
+    return f"read_csv({_literal(str(path))}, {', '.join(options)})"
 
 
-def _insert_sql(path: Path, layout: Layout, file_id: int, tag: str) -> str:
-    f = layout.fields
-    code = f.get("cameo") or f["plover"]
-    join = ("LEFT JOIN _cameo c ON c.code = r.code" if layout.code_kind == "cameo" else
-            "LEFT JOIN _plover p ON p.plover = r.code LEFT JOIN _cameo c ON c.code = p.code")
-    known_code = "c.code IS NOT NULL" if layout.code_kind == "cameo" else "p.plover IS NOT NULL"
-    offset = 1 if layout.header else 0
-    name = _literal(path.name)
+@cache
+def _vocabulary() -> dict[str, str]:
+    """Constant SQL for order-preserving look-ups (no joins): ENUM types and lists indexed by them.
+
+    ``TRY_CAST(x AS ENUM(...))`` is NULL for an unknown value; ``enum_code`` gives its position in
+    the constant lists of Goldstein weights, QuadClasses and PLOVER types.
+    """
+    table = cameo_table().reset_index(drop=True)
+    plover = table[table["plover"] != ""].assign(width=table["code"].str.len())
+    plover = plover.sort_values(["width", "code"]).drop_duplicates("plover")
+
+    def enum(values: list[str]) -> str:
+        return "ENUM(" + ", ".join(map(_literal, values)) + ")"
+
+    def text_list(values: list[str]) -> str:
+        return "[" + ", ".join(_literal(v) if v else "NULL" for v in values) + "]"
+
+    return {
+        "cameo": enum(list(table["code"])),
+        "goldstein": "[" + ", ".join(repr(float(g)) for g in table["goldstein"]) + "]::DOUBLE[]",
+        "quad": "[" + ", ".join(str(int(q)) for q in table["quad_class"]) + "]::TINYINT[]",
+        "plover": text_list(list(table["plover"])),
+        "plover_types": enum(list(plover["plover"])),
+        "plover_codes": text_list(list(plover["code"])),
+        "iso3": enum(list(countries.iso3_table()["code"])),
+    }
+
+
+def _country(layout: Layout, column: str) -> str:
+    """SQL turning a country field into ISO3 (NULL: none or non-state; '?': not a country)."""
+    if layout.countries == "name":
+        return f"bilateral_iso3_name({column})"
+    iso3 = f"TRY_CAST(upper({column}) AS {_vocabulary()['iso3']})::VARCHAR"
+    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN upper({column}) = 'SUN' THEN 'RUS' "
+            f"WHEN {iso3} IS NOT NULL THEN {iso3} "
+            f"WHEN regexp_full_match({column}, '[A-Za-z]{{3}}') THEN NULL ELSE '?' END")
+
+
+def _insert_sql(path: Path, layout: Layout, file_id: int, rejects: str | None) -> str:
+    """One INSERT that reads, types, checks and stores every row of the file, in the file's order.
+
+    Only projections (no joins), so rows keep the file's order and their line numbers follow from
+    their row ids. Rows with a problem are stored with the reason in ``_problem``, then moved to
+    quarantine.
+    """
+    f, v = layout.fields, _vocabulary()
+    if layout.code_kind == "cameo":
+        code, cameo = f["cameo"], "r.code"
+        known = "k IS NOT NULL"
+    else:
+        code = f"upper({f['plover']})"
+        cameo = f"{v['plover_codes']}[enum_code(TRY_CAST(r.code AS {v['plover_types']}))::INT + 1]"
+        known = f"TRY_CAST(code AS {v['plover_types']}) IS NOT NULL"
+    code_name = layout.code_kind.upper() if layout.code_kind == "cameo" else "PLOVER"
     return f"""
     INSERT INTO events
-    WITH src AS (SELECT row_number() OVER () AS rn, * FROM {_reader(path, layout, tag)}),
-    r AS (
-        SELECT rn + {offset} AS line, {f['event_id']} AS event_id, {f['date']} AS date_text,
-               {f['source_country']} AS sc, {f['source_sector']} AS ss, {f['target_country']} AS tc,
-               {f['target_sector']} AS ts, {code} AS code, {f['mentions']} AS mentions_text,
-               {f['url']} AS url
-        FROM src),
+    WITH r AS (
+        SELECT {f['event_id']} AS event_id, {f['date']} AS date_text, {f['source_country']} AS sc,
+               {f['source_sector']} AS ss, {f['target_country']} AS tc, {f['target_sector']} AS ts,
+               {code} AS code, {f['mentions']} AS mentions_text, {f['url']} AS url
+        FROM {_reader(path, layout, rejects)}),
     t AS (
         SELECT r.*, try_strptime(r.date_text, {_literal(layout.date_format)})::DATE AS day,
-               bilateral_iso3_{layout.countries}(r.sc) AS s_iso, bilateral_iso3_{layout.countries}(r.tc) AS t_iso,
-               c.code AS cameo, c.root, c.quad_class, c.goldstein,
-               {"c.plover" if layout.code_kind == "cameo" else "p.plover"} AS plover,
-               {known_code} AS known_code
-        FROM r {join}),
+               {_country(layout, "r.sc")} AS s_iso, {_country(layout, "r.tc")} AS t_iso,
+               enum_code(TRY_CAST({cameo} AS {v['cameo']}))::INT + 1 AS k
+        FROM r),
     checked AS (
         SELECT *, CASE
-            WHEN day IS NULL THEN 'bad date ' || coalesce('''' || date_text || '''', '(empty)')
+            WHEN day IS NULL THEN 'bad date ' || coalesce(quote_text(date_text), '(empty)')
                  || ' (expected {layout.date_format})'
-            WHEN NOT known_code THEN 'unknown {layout.code_kind.upper() if layout.code_kind == "cameo"
-                                                else "PLOVER"} code ' || coalesce('''' || code || '''', '(empty)')
-            WHEN s_iso = '?' THEN 'unknown source country ''' || sc || ''''
-            WHEN t_iso = '?' THEN 'unknown target country ''' || tc || ''''
+            WHEN NOT ({known}) THEN 'unknown {code_name} code ' || coalesce(quote_text(code), '(empty)')
+            WHEN s_iso = '?' THEN 'unknown source country ' || quote_text(sc)
+            WHEN t_iso = '?' THEN 'unknown target country ' || quote_text(tc)
             WHEN mentions_text IS NOT NULL AND try_cast(mentions_text AS INTEGER) IS NULL
-                THEN 'bad mentions ''' || mentions_text || ''''
+                THEN 'bad mentions ' || quote_text(mentions_text)
             END AS problem
         FROM t)
-    SELECT event_id, day, 'day', s_iso, ss, t_iso, ts, cameo, root, quad_class, goldstein, plover,
-           try_cast(mentions_text AS INTEGER), {_literal(layout.dataset)},
-           coalesce(url, {name} || ':' || line), {file_id}, line, problem, NULL
+    SELECT event_id, day, 'day', s_iso, ss, t_iso, ts,
+           CASE WHEN k IS NOT NULL THEN {cameo.replace("r.code", "code")} END,
+           CASE WHEN k IS NOT NULL THEN left({cameo.replace("r.code", "code")}, 2) END,
+           ({v['quad']})[k], ({v['goldstein']})[k], ({v['plover']})[k],
+           try_cast(mentions_text AS INTEGER), {_literal(layout.dataset)}, url, {file_id}, NULL, problem
     FROM checked
     """
+
+
+class _Malformed(Exception):
+    """The file has malformed lines: read it again keeping them aside."""
 
 
 class Store:
@@ -169,12 +225,14 @@ class Store:
                                  "process using it?") from None
         if not read_only:
             self.con.execute(SCHEMA)
+        self.con.execute("CREATE OR REPLACE TEMP MACRO quote_text(x) AS '''' || x || ''''")
         countries.register(self.con)
         table = cameo_table()[["code", "root", "quad_class", "goldstein", "plover"]].reset_index(drop=True)
         self.con.register("_cameo", table)
         plover = (table[table["plover"] != ""].assign(width=table["code"].str.len())
                   .sort_values(["width", "code"]).drop_duplicates("plover")[["plover", "code"]])
         self.con.register("_plover", plover)
+        self.con.register("_iso3", countries.iso3_table())
 
     def close(self) -> None:
         self.con.close()
@@ -187,25 +245,40 @@ class Store:
 
     # ------------------------------------------------------------------ ingestion
     def ingest(self, path: str | Path, layout: Layout | None = None, *, dedup: str = "id") -> IngestResult:
-        """Ingest one event file in a single transaction."""
+        """Ingest one event file in a single transaction; a file already stored (sha256) is skipped.
+
+        The checksum is computed while DuckDB reads the file; a file seen before under the same
+        path, size and modification time is checked first, so re-ingesting it costs one hash.
+        """
         path = Path(path)
         if dedup not in DEDUP:
             raise BilateralError(f"unknown --dedup {dedup!r} — use one of {', '.join(DEDUP)}")
         if not path.is_file():
             raise BilateralError(f"{path}: no such file")
-        digest = sha256(path)
-        if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest]).fetchall():
+        stat = path.stat()
+        seen = self.con.execute("SELECT sha256 FROM files WHERE path = ? AND size = ? AND mtime = ?",
+                                [str(path.resolve()), stat.st_size, stat.st_mtime]).fetchall()
+        if seen and seen[0][0] == sha256(path):
             return IngestResult(str(path), layout.name if layout else "?", 0, 0, 0, 0, skipped=True)
         layout = layout or detect_layout(path)
         self._check_header(path, layout)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            result = self._ingest(path, layout, digest, dedup)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        return result
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return self._transaction(path, layout, dedup, pool.submit(sha256, path))
+
+    def _transaction(self, path: Path, layout: Layout, dedup: str, digest: Future[str]) -> IngestResult:
+        for rejects in (False, True):
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                result = self._ingest(path, layout, dedup, digest, rejects=rejects)
+            except _Malformed:
+                self.con.execute("ROLLBACK")
+                continue
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("ROLLBACK" if result.skipped else "COMMIT")
+            return result
+        raise AssertionError("the second pass keeps malformed lines aside and cannot raise _Malformed")
 
     def _check_header(self, path: Path, layout: Layout) -> None:
         if not layout.header:
@@ -218,22 +291,35 @@ class Store:
             raise BilateralError(f"{path}:1: column(s) {', '.join(missing)} missing from the header — "
                                  f"is this a {layout.name} file? (header starts {line[:60]!r})")
 
-    def _ingest(self, path: Path, layout: Layout, digest: str, dedup: str) -> IngestResult:
+    def _ingest(self, path: Path, layout: Layout, dedup: str, digest: Future[str], *,
+                rejects: bool) -> IngestResult:
         con = self.con
         file_id = con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
-        tag = f"f{file_id}"
+        table = f"_rejects_{file_id}" if rejects else None
         try:
-            con.execute(_insert_sql(path, layout, file_id, tag))
-        except duckdb.Error as err:
+            con.execute(_insert_sql(path, layout, file_id, table))
+        except duckdb.InvalidInputException as err:
+            if not rejects and "CSV Error" in str(err):
+                raise _Malformed from None
             raise BilateralError(f"{path}: cannot read it as {layout.name} ({str(err).splitlines()[0]}) — "
                                  "check the file or give the right --format") from None
-        rejects = con.execute(f"SELECT DISTINCT line, error_type, csv_line FROM rej_{tag} ORDER BY line").fetchall()
-        if rejects:
-            self._shift_lines(file_id, path.name, [line for line, _, _ in rejects])
-            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                            [(file_id, line, f"{kind.lower()}: expected {len(layout.columns)} fields",
-                              raw) for line, kind, raw in rejects])
-        con.execute(f"DROP TABLE IF EXISTS rej_{tag}; DROP TABLE IF EXISTS scan_{tag}")
+        if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest.result()]).fetchall():
+            return IngestResult(str(path), layout.name, 0, 0, 0, 0, skipped=True)
+        first = 2 if layout.header else 1
+        con.execute("UPDATE events SET line = rowid - (SELECT min(rowid) FROM events WHERE file_id = $f) + $o "
+                    "WHERE file_id = $f", {"f": file_id, "o": first})
+        malformed = []
+        if table:
+            malformed = con.execute(f"SELECT DISTINCT line, error_type, csv_line FROM {table} ORDER BY line"
+                                    ).fetchall()
+            con.execute(f"DROP TABLE {table}; DROP TABLE {table}_scan")
+            if malformed:
+                self._shift_lines(file_id, [line for line, _, _ in malformed])
+                con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
+                                [(file_id, line, f"{kind.lower()}: expected {len(layout.columns)} fields", raw)
+                                 for line, kind, raw in malformed])
+        con.execute("UPDATE events SET ref = $name || ':' || line WHERE file_id = $f AND ref IS NULL",
+                    {"name": path.name, "f": file_id})
         problems = con.execute("SELECT line, _problem FROM events WHERE file_id = ? AND _problem IS NOT NULL",
                                [file_id]).fetchall()
         if problems:
@@ -241,41 +327,47 @@ class Store:
             con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
                             [(file_id, line, reason, raw.get(line)) for line, reason in problems])
             con.execute("DELETE FROM events WHERE file_id = ? AND _problem IS NOT NULL", [file_id])
-        bad = len(problems)
         duplicates = self._deduplicate(file_id, layout.dataset) if dedup == "id" else 0
         stored = con.execute("SELECT count(*) FROM events WHERE file_id = ?", [file_id]).fetchall()[0][0]
-        quarantined = bad + len(rejects)
+        quarantined = len(problems) + len(malformed)
         read = stored + quarantined + duplicates
-        con.execute("INSERT INTO files (file_id, path, sha256, layout, dataset, dedup, rows_read, stored, "
-                    "quarantined, duplicates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [file_id, str(path.resolve()), digest, layout.name, layout.dataset, dedup, read,
-                     stored, quarantined, duplicates])
+        stat = path.stat()
+        con.execute("INSERT INTO files (file_id, path, size, mtime, sha256, layout, dataset, dedup, rows_read, "
+                    "stored, quarantined, duplicates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [file_id, str(path.resolve()), stat.st_size, stat.st_mtime, digest.result(), layout.name,
+                     layout.dataset, dedup, read, stored, quarantined, duplicates])
         return IngestResult(str(path), layout.name, read, stored, quarantined, duplicates)
 
-    def _shift_lines(self, file_id: int, name: str, rejected: list[int]) -> None:
+    def _shift_lines(self, file_id: int, rejected: list[int]) -> None:
         """Rows after a rejected line were numbered without it: move each down by the rejects before it.
 
         With rejects at lines r₁ < r₂ < …, a row provisionally numbered n moves down by
-        #{k : n ≥ r_k − (k − 1)}; a ``file:line`` reference moves with it.
+        #{k : n ≥ r_k − (k − 1)}.
         """
         cuts = [line - k for k, line in enumerate(sorted(rejected))]
         shift = " + ".join(f"(line >= {cut})::INT" for cut in cuts)
-        self.con.execute(f"""UPDATE events SET line = line + {shift},
-                                 ref = CASE WHEN ref = $name || ':' || line THEN $name || ':' || (line + {shift})
-                                            ELSE ref END
-                             WHERE file_id = $f""", {"name": name, "f": file_id})
+        self.con.execute(f"UPDATE events SET line = line + {shift} WHERE file_id = ?", [file_id])
 
     def _deduplicate(self, file_id: int, dataset: str) -> int:
         """Exact-id de-duplication: the first (file, line) of each (dataset, event_id, date) wins."""
-        return self.con.execute("""
-            DELETE FROM events WHERE file_id = $f AND (file_id, line) IN (
-                SELECT file_id, line FROM (
-                    SELECT file_id, line, row_number() OVER (
-                        PARTITION BY event_id, date ORDER BY file_id, line) AS k
-                    FROM events
-                    WHERE dataset = $d AND event_id IS NOT NULL
-                      AND (event_id, date) IN (SELECT event_id, date FROM events WHERE file_id = $f))
-                WHERE k > 1 AND file_id = $f)""", {"f": file_id, "d": dataset}).fetchall()[0][0]
+        self.con.execute("""
+            CREATE OR REPLACE TEMP TABLE _duplicates AS
+            SELECT line FROM (
+                SELECT line, row_number() OVER (PARTITION BY event_id, date ORDER BY line) AS k
+                FROM events WHERE file_id = $f AND (event_id, date) IN (
+                    SELECT event_id, date FROM events WHERE file_id = $f AND event_id IS NOT NULL
+                    GROUP BY ALL HAVING count(*) > 1))
+            WHERE k > 1
+            UNION
+            SELECT e.line FROM events e WHERE e.file_id = $f AND EXISTS (
+                SELECT 1 FROM events o WHERE o.dataset = $d AND o.file_id < $f
+                  AND o.event_id = e.event_id AND o.date = e.date)""", {"f": file_id, "d": dataset})
+        count = self.con.execute("SELECT count(*) FROM _duplicates").fetchall()[0][0]
+        if count:
+            self.con.execute("DELETE FROM events WHERE file_id = ? AND line IN (SELECT line FROM _duplicates)",
+                             [file_id])
+        self.con.execute("DROP TABLE _duplicates")
+        return count
 
     def ingest_case(self, case: Case) -> IngestResult:
         """Store a case's own coded events (dataset ``case:<name>``), idempotent by content."""
@@ -298,7 +390,7 @@ class Store:
         try:
             file_id = self.con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
             self.con.register("_case_rows", rows.assign(file_id=file_id, line=range(2, len(rows) + 2)))
-            self.con.execute(f"INSERT INTO events SELECT {', '.join(EVENT_COLUMNS)}, file_id, line, NULL, NULL "
+            self.con.execute(f"INSERT INTO events SELECT {', '.join(EVENT_COLUMNS)}, file_id, line, NULL "
                              "FROM _case_rows")
             self.con.unregister("_case_rows")
             self.con.execute("INSERT INTO files (file_id, path, sha256, layout, dataset, dedup, rows_read, "
@@ -310,6 +402,7 @@ class Store:
             raise
         return IngestResult(label, "case", len(rows), len(rows), 0, 0)
 
+    # ------------------------------------------------------------------ reading
     # ------------------------------------------------------------------ reading
     def table(self) -> ibis.Table:
         """The normalised events as an Ibis table, for portable queries (``bilateral.measure``)."""

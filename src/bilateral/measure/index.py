@@ -77,10 +77,10 @@ def _window(rows: ir.Table, start: date | None, end: date | None,
 
 
 def directed_sums(rows: ir.Table, freq: str) -> ir.Table:
-    """Per period and direction: the sums every metric is made from."""
+    """Per period, direction and dataset: the sums every metric is made from."""
     t = rows.mutate(period=_period(rows.date, freq), n=rows.mentions.fill_null(1).cast("float64"))
     quads = {f"quad{k}": (_.quad_class == k).cast("int64").sum() for k in range(1, 5)}
-    return (t.group_by(["period", "source_iso3", "target_iso3"])
+    return (t.group_by(["period", "source_iso3", "target_iso3", "dataset"])
             .aggregate(count=_.count(), sum_g=_.goldstein.sum(), sum_ng=(_.n * _.goldstein).sum(),
                        sum_n=_.n.sum(), cooperation=ibis.greatest(_.goldstein, 0).sum(),
                        conflict=ibis.greatest(-_.goldstein, 0).sum(), **quads))
@@ -149,11 +149,15 @@ def dyad_index(events: ir.Table, a: str, b: str, *, freq: str = "month", directe
         raise BilateralError(f"unknown metric(s) {', '.join(unknown)} — use any of {', '.join(METRICS)}")
     rows = dyad_events(events, a, b, directed=directed, dedup=dedup, start=start, end=end,
                        datasets=datasets)
-    sums = directed_sums(rows, freq).to_pandas()
-    totals = period_totals(events, freq, start=start, end=end, datasets=datasets).to_pandas()
-    used = sorted(rows.select("dataset").distinct().to_pandas()["dataset"])
+    by_dataset = directed_sums(rows, freq).to_pandas()
+    used = sorted(by_dataset["dataset"].unique())
+    keys = ["period", "source_iso3", "target_iso3"]
+    sums = by_dataset.drop(columns="dataset").groupby(keys, as_index=False).sum()
+    wanted = metrics or METRICS
+    totals = (period_totals(events, freq, start=start, end=end, datasets=datasets).to_pandas()
+              if "dyad_share" in wanted else pd.DataFrame({"period": [], "total": []}))
     table = assemble(sums, totals, a, b, freq=freq, directed=directed, start=start, end=end)
-    table = table[[*(metrics or METRICS), "no_events"]]
+    table = table[[*wanted, "no_events"]]
     table.attrs["sources"] = [DATASET_KEYS.get(d, d) for d in used] + ["goldstein1992"]
     table.attrs["dyad"] = (a, b)
     table.attrs["directed"] = directed

@@ -89,8 +89,31 @@ def index_figure(table: pd.DataFrame, metric: str | None = None) -> go.Figure:
     fig.add_trace(go.Scatter(x=x, y=table[metric], mode="lines+markers", name=metric,
                              line={"color": "#1f4e9a", "width": 2}, connectgaps=False), secondary_y=False)
     fig.update_yaxes(title_text=metric.replace("_", " "), secondary_y=False)
-    fig.update_yaxes(title_text="events", secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text="events", secondary_y=True, showgrid=False, rangemode="tozero")
     sources = ", ".join(table.attrs.get("sources", []))
     fig.update_layout(title=f"{a}–{b} relations ({sources})", template="plotly_white", height=420,
                       legend={"orientation": "h", "y": -0.15}, margin={"l": 60, "r": 60, "t": 50, "b": 40})
+    return fig
+
+
+def measured_figure(table: pd.DataFrame, case: Case) -> go.Figure:
+    """The monthly index with the first state's leader tenures shaded and the case's events marked."""
+    fig = index_figure(table)
+    start, end = table.index[0].start_time.date(), table.index[-1].end_time.date()
+    first = case.dyad[0]
+    for i, tenure in enumerate(_tenures(case, first, start).itertuples()):
+        if tenure.end >= start and tenure.start <= end:
+            fig.add_vrect(x0=max(tenure.start, start), x1=min(tenure.end, end), line_width=0,
+                          fillcolor="#888" if i % 2 == 0 else "#fff", opacity=0.08,
+                          annotation_text=tenure.name.split()[-1], annotation_position="top left")
+    events = case.table("events")
+    inside = events[(events["day"].dt.date >= start) & (events["day"].dt.date <= end)]
+    if len(inside):
+        fig.add_trace(go.Scatter(
+            x=inside["day"], y=[1.08] * len(inside), mode="markers", name="case events",
+            marker={"symbol": "triangle-down", "size": 11, "color": "#b22222"},
+            customdata=inside[["id", "summary", "source", "locator"]].to_numpy(),
+            hovertemplate="<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>%{customdata[1]}<br>"
+                          "%{customdata[2]} %{customdata[3]}<extra></extra>"), secondary_y=False)
+    fig.update_yaxes(range=[-1.1, 1.15], secondary_y=False)
     return fig

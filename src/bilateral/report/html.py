@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bilateral.case import Case
 from bilateral.report import figures
+from bilateral.report.measured import measured_section
 from bilateral.report.tables import events_by_period, reference
 
 MIN_EVENTS = 10
@@ -48,8 +49,8 @@ def summary_lines(case: Case) -> list[str]:
     return lines
 
 
-def write_report(case: Case, out_dir: str | Path = "report") -> Path:
-    """Write ``<out_dir>/<case>.html`` and return its path."""
+def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Path | None = None) -> Path:
+    """Write ``<out_dir>/<case>.html`` and return its path; ``store`` is the event store to measure from."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timeline = figures.timeline(case).to_html(full_html=False, include_plotlyjs=False,
@@ -62,6 +63,7 @@ def write_report(case: Case, out_dir: str | Path = "report") -> Path:
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         plotly_js=plotly.offline.get_plotlyjs(),
         timeline=timeline,
+        measured=measured_section(case, store),
         summary=summary_lines(case),
         by_period=events_by_period(case),
         flagged=[e for e in case.events if e.flag],
