@@ -6,11 +6,18 @@ Notebook use::
     case = bilateral.load_case("russia-japan")
     case.table("events")
     bilateral.write_report(case, "report/")
+
+    store = bilateral.Store()                        # $BILATERAL_HOME/store.duckdb
+    store.ingest("20190122-icews-events.tab.gz")     # any supported event file
+    bilateral.index("RUS", "JPN", freq="month")      # pandas DataFrame, citations in .attrs
 """
 
 from bilateral.case import Case, builtin_cases, load_case, validate_case
 from bilateral.codes import cameo, goldstein, quad_class, to_iso3
+from bilateral.data.store import Store
 from bilateral.errors import BilateralError, CaseError, Problem
+from bilateral.measure.index import dyad_index
+from bilateral.measure.index import relations_index as index
 from bilateral.report import write_report
 
 __version__ = "0.1.0"
@@ -20,9 +27,12 @@ __all__ = [
     "Case",
     "CaseError",
     "Problem",
+    "Store",
     "builtin_cases",
     "cameo",
+    "dyad_index",
     "goldstein",
+    "index",
     "load_case",
     "quad_class",
     "to_iso3",

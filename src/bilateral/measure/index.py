@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
@@ -163,3 +164,11 @@ def dyad_index(events: ir.Table, a: str, b: str, *, freq: str = "month", directe
     table.attrs["directed"] = directed
     table.attrs["dedup"] = dedup
     return table
+
+
+def relations_index(a: str, b: str, *, store: str | Path | None = None, **options: object) -> pd.DataFrame:
+    """``dyad_index`` over the event store at ``store`` (default ``$BILATERAL_HOME/store.duckdb``)."""
+    from bilateral.data.store import Store
+
+    with Store(store, read_only=True) as db:
+        return dyad_index(db.table(), a.upper(), b.upper(), **options)
