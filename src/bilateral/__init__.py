@@ -18,6 +18,7 @@ from bilateral.data.store import Store
 from bilateral.errors import BilateralError, CaseError, Problem
 from bilateral.measure.index import dyad_index
 from bilateral.measure.index import relations_index as index
+from bilateral.measure.panel import Panel, panel
 from bilateral.report import write_report
 
 __version__ = "0.1.0"
@@ -26,6 +27,7 @@ __all__ = [
     "BilateralError",
     "Case",
     "CaseError",
+    "Panel",
     "Problem",
     "Store",
     "builtin_cases",
@@ -34,6 +36,7 @@ __all__ = [
     "goldstein",
     "index",
     "load_case",
+    "panel",
     "quad_class",
     "to_iso3",
     "validate_case",

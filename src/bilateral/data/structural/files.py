@@ -1,0 +1,121 @@
+"""Read one table from an R data file or a CSV, checking it has the columns a reader needs.
+
+A file that cannot be parsed, lacks the expected object or lacks a column raises
+:class:`BilateralError` naming the file and what is wrong. Readers made with :func:`reader` cache
+their tidy result by path, size and modification time, so a panel that needs the same file for
+several columns parses it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyreadr
+
+from bilateral.data.paths import locate
+from bilateral.errors import BilateralError
+
+
+def resolve(path: Path | str | None, dataset: str, relpath: str) -> Path:
+    """An explicit ``path`` (must exist), or the dataset file in the data directory."""
+    if path is None:
+        return locate(dataset, relpath)
+    path = Path(path)
+    if not path.is_file():
+        raise BilateralError(f"{path}: no such file — give the path of {relpath} ({dataset})")
+    return path
+
+
+def reader(dataset: str, relpath: str) -> Callable[[Callable[[Path], Any]], Callable[..., Any]]:
+    """Decorator: ``parse(file) -> table`` becomes ``read(path=None) -> table``.
+
+    ``read`` finds ``relpath`` in the data directory when no path is given and returns a copy of
+    the cached result of ``parse``.
+    """
+    def wrap(parse: Callable[[Path], Any]) -> Callable[..., Any]:
+        @lru_cache(maxsize=4)
+        def cached(name: str, size: int, mtime: int) -> Any:
+            return parse(Path(name))
+
+        def read(path: Path | str | None = None) -> Any:
+            file = resolve(path, dataset, relpath)
+            stat = file.stat()
+            result = cached(str(file), stat.st_size, stat.st_mtime_ns)
+            return result.copy()
+
+        read.__name__, read.__qualname__ = parse.__name__, parse.__qualname__
+        read.__doc__, read.__module__ = parse.__doc__, parse.__module__
+        return read
+    return wrap
+
+
+def _check(frame: pd.DataFrame, path: Path, what: str, required: Iterable[str]) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise BilateralError(
+            f"{path}: {what} lacks column(s) {', '.join(missing)} — this is not the expected file "
+            f"(found columns: {', '.join(map(str, frame.columns[:12]))}{'…' if frame.shape[1] > 12 else ''})"
+        )
+
+
+@lru_cache(maxsize=8)
+def _read_rda(path: str, size: int, mtime: int) -> dict[str, pd.DataFrame]:
+    try:
+        return dict(pyreadr.read_r(path))
+    except (pyreadr.custom_errors.PyreadrError, pyreadr.custom_errors.LibrdataError, OSError,
+            ValueError) as err:
+        raise BilateralError(f"{path}: not a readable R data file ({err}) — download it again "
+                             "with `bilateral data pull`") from None
+
+
+def read_rda(path: Path, name: str, required: Iterable[str]) -> pd.DataFrame:
+    """The data frame ``name`` stored in the R data file ``path`` (a copy)."""
+    stat = path.stat()
+    objects = _read_rda(str(path), stat.st_size, stat.st_mtime_ns)
+    if name not in objects:
+        found = ", ".join(objects) or "none"
+        raise BilateralError(f"{path}: no object '{name}' in this R data file (found: {found})")
+    frame = objects[name]
+    _check(frame, path, f"object '{name}'", required)
+    return frame.copy()
+
+
+@lru_cache(maxsize=16)
+def _read_csv(path: str, size: int, mtime: int, sep: str, errors: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, sep=sep, low_memory=False, encoding_errors=errors)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise BilateralError(f"{path}: not a readable CSV file ({err})") from None
+
+
+def read_csv(path: Path, required: Iterable[str], *, sep: str = ",",
+             encoding_errors: str = "strict") -> pd.DataFrame:
+    """A UTF-8 CSV file as a data frame (a copy), checked for the ``required`` columns.
+
+    ``encoding_errors="replace"`` reads files with stray non-UTF-8 bytes in free-text columns.
+    """
+    stat = path.stat()
+    frame = _read_csv(str(path), stat.st_size, stat.st_mtime_ns, sep, encoding_errors)
+    _check(frame, path, "the header", required)
+    return frame.copy()
+
+
+def numeric(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> pd.DataFrame:
+    """Convert ``columns`` to numbers (blank → NaN); text that is not a number is an error."""
+    for column in columns:
+        raw = frame[column]
+        if pd.api.types.is_numeric_dtype(raw):
+            frame[column] = raw.astype(float)
+            continue
+        text = raw.astype("string").str.strip().str.rstrip("%")
+        values = pd.to_numeric(text.replace({"": pd.NA, "NA": pd.NA}), errors="coerce")
+        bad = values.isna() & text.notna() & ~text.isin(["", "NA"])
+        if bad.any():
+            row = int(bad.idxmax())
+            raise BilateralError(f"{path}:{row + 2}: {column}: {raw[row]!r} is not a number")
+        frame[column] = values.astype(float)
+    return frame
