@@ -64,6 +64,7 @@ def test_report_is_self_contained_and_has_the_timeline(tmp_path: Path):
     assert not re.search(r"<script[^>]+src=", html), "report must not load scripts from outside"
     assert "Plotly.newPlot" in html and 'id="timeline"' in html
     for section in ("Timeline of the case", "Actors", "Factors", "Hypotheses", "Negotiation inputs",
+                    "What the evidence says", "Long-run relations", "Measured relations",
                     "Bibliography"):
         assert section in html
     assert "cited events" in result.stdout

@@ -11,7 +11,10 @@ from rich.markup import escape
 
 from bilateral.case import load_case
 from bilateral.cli import case as case_cli
+from bilateral.cli import data as data_cli
 from bilateral.cli import events as events_cli
+from bilateral.cli import panel as panel_cli
+from bilateral.cli.explain import explain as explain_command
 from bilateral.cli.output import console, err_console
 from bilateral.errors import BilateralError
 
@@ -20,6 +23,9 @@ app = typer.Typer(help="Measure, explain and simulate the relations between two 
 app.add_typer(case_cli.app, name="case")
 app.add_typer(events_cli.app, name="events")
 app.command("index")(events_cli.index)
+app.command("explain")(explain_command)
+app.add_typer(data_cli.app, name="data")
+app.command("panel")(panel_cli.panel)
 
 
 @app.command()
@@ -42,8 +48,13 @@ def report(
 def cite(
     keys: Annotated[list[str] | None, typer.Argument(help="Bibliography keys (all when none).")] = None,
     case: Annotated[str, typer.Option(help="Case whose bibliography to use.")] = "russia-japan",
+    panel: Annotated[str | None, typer.Option("--panel", help="Panel steps (comma-separated, or all): "
+                                              "print the BibTeX of the datasets they use.")] = None,
 ) -> None:
-    """Print BibTeX for the given keys of the case bibliography."""
+    """Print BibTeX for the given keys of the case bibliography (or of the panel's datasets)."""
+    if panel is not None:
+        print(panel_cli.cite_text(panel))
+        return
     data = load_case(case)
     unknown = [k for k in keys or [] if k not in data.sources]
     if unknown:

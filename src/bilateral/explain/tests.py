@@ -102,7 +102,7 @@ def ranking(series: pd.Series, groups: Mapping[str, pd.Series], target: str, *, 
 
 
 def event_study(series: pd.Series, events: Sequence[pd.Period], window: int, *, direction: int = 1,
-                placebos: int = 200, seed: int = 0) -> TestResult:
+                placebos: int = 100, seed: int = 0) -> TestResult:
     """Interrupted time series around dated events, with placebo dates.
 
     Within ±``window`` periods of each event: y_t = α + β·post_t + γ·(t − t₀) + ε_t (level shift β

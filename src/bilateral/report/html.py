@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bilateral.case import Case
 from bilateral.report import figures
+from bilateral.report.evidence import evidence_section
+from bilateral.report.longrun import LongRunUnavailable, longrun_section
 from bilateral.report.measured import measured_section
 from bilateral.report.tables import events_by_period, reference
 
@@ -49,6 +52,15 @@ def summary_lines(case: Case) -> list[str]:
     return lines
 
 
+def _longrun(case: Case) -> dict:
+    """The long-run section's context, or the reason it is missing."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LongRunUnavailable)
+        section = longrun_section(case)
+    reason = next((str(w.message) for w in caught if issubclass(w.category, LongRunUnavailable)), "")
+    return {"longrun": section, "longrun_reason": reason}
+
+
 def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Path | None = None) -> Path:
     """Write ``<out_dir>/<case>.html`` and return its path; ``store`` is the event store to measure from."""
     out = Path(out_dir)
@@ -64,6 +76,8 @@ def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Pat
         plotly_js=plotly.offline.get_plotlyjs(),
         timeline=timeline,
         measured=measured_section(case, store),
+        **_longrun(case),
+        evidence=evidence_section(case, store),
         summary=summary_lines(case),
         by_period=events_by_period(case),
         flagged=[e for e in case.events if e.flag],
