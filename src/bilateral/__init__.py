@@ -12,6 +12,7 @@ Notebook use::
     bilateral.index("RUS", "JPN", freq="month")      # pandas DataFrame, citations in .attrs
 """
 
+from bilateral import simulate
 from bilateral.case import Case, builtin_cases, load_case, validate_case
 from bilateral.codes import cameo, goldstein, quad_class, to_iso3
 from bilateral.data.store import Store
@@ -38,6 +39,7 @@ __all__ = [
     "load_case",
     "panel",
     "quad_class",
+    "simulate",
     "to_iso3",
     "validate_case",
     "write_report",

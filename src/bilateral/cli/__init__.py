@@ -16,6 +16,7 @@ from bilateral.cli import events as events_cli
 from bilateral.cli import panel as panel_cli
 from bilateral.cli.explain import explain as explain_command
 from bilateral.cli.output import console, err_console
+from bilateral.cli.simulate import simulate as simulate_command
 from bilateral.errors import BilateralError
 
 app = typer.Typer(help="Measure, explain and simulate the relations between two states.",
@@ -24,6 +25,7 @@ app.add_typer(case_cli.app, name="case")
 app.add_typer(events_cli.app, name="events")
 app.command("index")(events_cli.index)
 app.command("explain")(explain_command)
+app.command("simulate")(simulate_command)
 app.add_typer(data_cli.app, name="data")
 app.command("panel")(panel_cli.panel)
 

@@ -14,6 +14,7 @@ from bilateral.report import figures
 from bilateral.report.evidence import evidence_section
 from bilateral.report.longrun import LongRunUnavailable, longrun_section
 from bilateral.report.measured import measured_section
+from bilateral.report.negotiation import negotiation_section
 from bilateral.report.tables import events_by_period, reference
 
 MIN_EVENTS = 10
@@ -78,6 +79,7 @@ def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Pat
         measured=measured_section(case, store),
         **_longrun(case),
         evidence=evidence_section(case, store),
+        negotiation=negotiation_section(case),
         summary=summary_lines(case),
         by_period=events_by_period(case),
         flagged=[e for e in case.events if e.flag],

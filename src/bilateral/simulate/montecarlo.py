@@ -1,0 +1,160 @@
+"""Monte Carlo over the stakeholders' uncertainty ranges, vectorised across runs.
+
+Each run draws every actor's position, salience and capability from a triangular distribution on
+its (low, value, high) range (or uniform on (low, high)); all runs are solved at once by each
+model's ``solve_batch``, optionally split over processes. Every run is then ratified (its own
+win-sets from its own draws of the veto players' positions), and a breakthrough is a ratifiable
+outcome at or above the case's threshold. Same seed, same numbers, whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from bilateral.simulate.inputs import FIELDS, Stakeholders, load_stakeholders
+from bilateral.simulate.outcome import BargainingModel, Batch, BatchResult
+from bilateral.simulate.ratification import agreement_bounds, ratify
+from bilateral.simulate.registry import get_models
+
+Distribution = Literal["triangular", "uniform"]
+
+
+def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse CDF of the triangular distribution: a + √(u(b−a)(c−a)) for u < (c−a)/(b−a), else
+    b − √((1−u)(b−a)(b−c)); the value itself when the range is empty."""
+    width = high - low
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cut = np.where(width > 0, (mode - low) / width, 0.5)
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1 - u) * width * (high - mode))
+    return np.where(width > 0, np.where(u < cut, left, right), mode)
+
+
+def draw(sh: Stakeholders, runs: int, rng: np.random.Generator,
+         distribution: Distribution = "triangular", u: np.ndarray | None = None) -> Batch:
+    """``runs`` draws of every actor's inputs. ``u`` (runs, 3n) uniforms may be given (for
+    quasi-random designs); the columns are position, salience, capability for actor 0, 1, …"""
+    n = sh.n
+    if u is None:
+        u = rng.random((runs, 3 * n))
+    u = u.reshape(runs, n, 3)
+    out = {}
+    for k, fld in enumerate(FIELDS):
+        low, mode, high = (getattr(sh, f"{fld}_low"), getattr(sh, fld), getattr(sh, f"{fld}_high"))
+        uk = u[:, :, k]
+        out[fld] = (triangular(low, mode, high, uk) if distribution == "triangular"
+                    else low + uk * (high - low))
+    return Batch(out["position"], out["salience"], out["capability"], sh.scale, sh.status_quo)
+
+
+def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float, float]:
+    """Share and Wilson score interval (scipy.stats.binomtest … proportion_ci(method='wilson'))."""
+    if trials == 0:
+        return float("nan"), float("nan"), float("nan")
+    ci = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=level, method="wilson")
+    return successes / trials, float(ci.low), float(ci.high)
+
+
+def _solve(args: tuple[BargainingModel, Batch]) -> BatchResult:
+    model, batch = args
+    return model.solve_batch(batch)
+
+
+def solve_parallel(model: BargainingModel, batch: Batch, workers: int = 1) -> BatchResult:
+    """``model.solve_batch`` over the runs, split into ``workers`` processes when above 1."""
+    if workers <= 1 or batch.runs < 2 * workers:
+        return model.solve_batch(batch)
+    edges = np.linspace(0, batch.runs, workers + 1).astype(int)
+    parts = [(model, batch.take(slice(a, b))) for a, b in pairwise(edges)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return BatchResult.concat(list(pool.map(_solve, parts)))
+
+
+@dataclass
+class ModelRuns:
+    """One model's Monte Carlo: bargained and ratified outcome per run, and the breakthroughs."""
+
+    model: str
+    label: str
+    bargained: np.ndarray
+    ratified: np.ndarray
+    converged: np.ndarray
+    rounds: np.ndarray
+    breakthrough: np.ndarray | None
+
+    def summary(self, level: float = 0.95) -> dict[str, Any]:
+        runs = len(self.bargained)
+        defined = ~np.isnan(self.bargained)
+        ratifiable = ~np.isnan(self.ratified)
+        row: dict[str, Any] = {"model": self.model, "runs": runs, "defined": defined.mean()}
+        for name, values in (("bargained", self.bargained[defined]), ("ratified", self.ratified[ratifiable])):
+            row[f"{name} mean"] = values.mean() if values.size else np.nan
+            for q in (5, 50, 95):
+                row[f"{name} p{q}"] = np.percentile(values, q) if values.size else np.nan
+        row["ratifiable share"] = ratifiable.mean()
+        row["converged share"] = self.converged[defined].mean() if defined.any() else np.nan
+        if self.breakthrough is not None:
+            p, lo, hi = wilson(int(self.breakthrough.sum()), runs, level)
+            row.update({"P(breakthrough)": p, "ci low": lo, "ci high": hi})
+        return row
+
+
+@dataclass
+class MonteCarlo:
+    """The result of :func:`monte_carlo`: per model runs, the agreement-set bounds per run."""
+
+    stakeholders: Stakeholders
+    runs: int
+    seed: int | None
+    distribution: str
+    threshold: float | None
+    z_low: np.ndarray
+    z_high: np.ndarray
+    models: dict[str, ModelRuns] = field(default_factory=dict)
+
+    def table(self, level: float = 0.95) -> pd.DataFrame:
+        frame = pd.DataFrame([m.summary(level) for m in self.models.values()])
+        frame.attrs["sources"] = list(self.stakeholders.sources)
+        return frame
+
+    @property
+    def agreement_share(self) -> float:
+        """Share of runs with a ratifiable agreement set (Z not empty)."""
+        return float((self.z_high - self.z_low > 0).mean())
+
+    def breakthrough(self, model: str, level: float = 0.95) -> tuple[float, float, float]:
+        runs = self.models[model]
+        if runs.breakthrough is None:
+            return float("nan"), float("nan"), float("nan")
+        return wilson(int(runs.breakthrough.sum()), self.runs, level)
+
+
+def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int = 1000,
+                seed: int | None = 0, rng: np.random.Generator | None = None,
+                distribution: Distribution = "triangular", threshold: float | None = None,
+                workers: int = 1) -> MonteCarlo:
+    """Run every model on ``runs`` draws of the stakeholders (a case, a CSV or a Stakeholders).
+
+    ``threshold`` defaults to the case's breakthrough threshold; a breakthrough in a run is a
+    ratifiable outcome ≥ threshold. ``rng`` overrides ``seed``.
+    """
+    sh = load_stakeholders(source)
+    rng = rng if rng is not None else np.random.default_rng(seed)
+    threshold = sh.breakthrough if threshold is None else threshold
+    batch = draw(sh, runs, rng, distribution)
+    z_low, z_high = agreement_bounds(sh, batch.position)
+    result = MonteCarlo(sh, runs, seed, distribution, threshold, z_low, z_high)
+    for model in get_models(models):
+        solved = solve_parallel(model, batch, workers)
+        ratified = ratify(solved.position, z_low, z_high)
+        hit = None if threshold is None else (~np.isnan(ratified)) & (ratified >= threshold)
+        result.models[model.name] = ModelRuns(model.name, model.label, solved.position, ratified,
+                                              solved.converged, solved.rounds, hit)
+    return result

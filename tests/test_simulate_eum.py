@@ -1,0 +1,169 @@
+"""The expected utility model: EC car-emissions checks, the golden trace, the loop oracle."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bilateral.simulate import (
+    Batch,
+    ExpectedUtility,
+    condorcet_median,
+    load_stakeholders,
+    read_stakeholders,
+    weighted_mean,
+)
+from bilateral.simulate.eum import risk_exponent, win_probability
+from bilateral.simulate.reference import median_position, probability, run_reference
+
+GOLDEN = Path(__file__).parent / "data" / "eum_ec_trace.csv"
+VARIANTS = [
+    {},
+    {"voters": "exclude_i"},
+    {"voters": "third_parties"},
+    {"perception": "receiver"},
+    {"offer_choice": "largest_gain"},
+    {"anchor": "median", "voters": "exclude_i"},
+    {"q": 0.5, "t": 0.75},
+]
+
+
+@pytest.fixture(scope="module")
+def ec(shared: Path):
+    return read_stakeholders(shared / "data/bdm/ExampleActors.csv")
+
+
+def test_ec_weighted_mean_and_condorcet_winner(ec):
+    assert weighted_mean(ec.position, ec.salience, ec.capability) == pytest.approx(7.38995568685, abs=1e-11)
+    assert pytest.approx(7.38995568685, abs=1e-11) == 500.3 / 67.7
+    assert condorcet_median(ec.position[None], ec.weight[None])[0] == 7.0
+    assert median_position(list(ec.position), list(ec.salience), list(ec.capability)) == 7.0
+
+
+def test_condorcet_winner_beats_every_other_position_pairwise(ec):
+    x, w = ec.position, ec.weight
+    for b in set(x) - {7.0}:
+        votes = sum(wk * (abs(xk - b) - abs(xk - 7.0)) for xk, wk in zip(x, w, strict=True))
+        assert votes > 0
+
+
+def test_ec_golden_trace(ec):
+    """The round-by-round positions on the EC data with the default variant (docs/models.md)."""
+    outcome = ExpectedUtility().solve(ec)
+    golden = pd.read_csv(GOLDEN)
+    assert list(outcome.trace.columns) == list(golden.columns)
+    assert len(outcome.trace) == len(golden) == outcome.rounds + 1 == 55
+    np.testing.assert_allclose(outcome.trace.to_numpy(float), golden.to_numpy(float), atol=1e-9)
+    assert outcome.position == 7.0 and outcome.converged and outcome.status == "ok"
+    assert outcome.diagnostics["mean"] == pytest.approx(golden["mean"].iloc[-1], abs=1e-9)
+    first = outcome.diagnostics["moves"].query("round == 1").set_index("actor")
+    assert first.loc["Belgium", "accepts"] == "Netherlands"
+    assert first.loc["Belgium", "kind"] == "confrontation"
+    assert first.loc["Denmark", "kind"] == "compromise"
+
+
+def test_ec_risk_exponents_round_one(ec):
+    risk = ExpectedUtility().solve(ec).diagnostics["risk_exponents_round_1"]
+    assert risk["Luxembourg"] == pytest.approx(0.5) and risk["UK"] == pytest.approx(2.0)
+    assert risk["Netherlands"] == pytest.approx(risk["Germany"])  # same position and salience
+    assert all(0.5 - 1e-12 <= r <= 2 + 1e-12 for r in risk.values())
+    ref = run_reference(ec.position, ec.salience, ec.capability, ec.scale)
+    np.testing.assert_allclose(list(risk.values()), ref.risk[0], atol=1e-9)
+
+
+def _name(params: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in params.items()) or "default"
+
+
+@pytest.mark.parametrize("params", VARIANTS, ids=_name)
+def test_vectorised_equals_loop_oracle_on_ec(ec, params):
+    outcome = ExpectedUtility(**params).solve(ec)
+    ref = run_reference(ec.position, ec.salience, ec.capability, ec.scale, **params)
+    assert outcome.rounds == ref.rounds and outcome.converged == ref.converged
+    history = outcome.trace[list(ec.actor)].to_numpy(float)
+    np.testing.assert_allclose(history, np.array(ref.history), atol=1e-9, rtol=0)
+    assert outcome.position == pytest.approx(ref.median, abs=1e-9)
+    assert outcome.diagnostics["mean"] == pytest.approx(ref.mean, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_equals_loop_oracle_on_random_inputs(seed):
+    rng = np.random.default_rng(seed)
+    runs, n = 12, int(rng.integers(3, 9))
+    x = rng.uniform(0, 100, (runs, n))
+    x[:, 0] = np.round(x[:, 0], -1)  # some exact ties help exercise the tie rules
+    s, c = rng.uniform(0.05, 1, (runs, n)), rng.uniform(0, 1, (runs, n))
+    params = VARIANTS[seed % len(VARIANTS)]
+    result = ExpectedUtility(max_rounds=60, **params).solve_batch(Batch(x, s, c, (0, 100)))
+    for k in range(runs):
+        ref = run_reference(x[k], s[k], c[k], (0, 100), max_rounds=60, **params)
+        assert result.rounds[k] == ref.rounds
+        np.testing.assert_allclose(result.extra["final"][k], ref.positions, atol=1e-9, rtol=0)
+        assert result.position[k] == pytest.approx(ref.median, abs=1e-9)
+
+
+@pytest.mark.parametrize("voters", ["all", "exclude_i", "third_parties"])
+def test_win_probability_matches_the_direct_sum(voters):
+    rng = np.random.default_rng(7)
+    x, w = rng.uniform(0, 1, (20, 9)), rng.uniform(0, 1, (20, 9))
+    x[:, 3] = x[:, 5]  # a tie
+    p = win_probability(x, w, voters)
+    for r in range(20):
+        for i in range(9):
+            for j in range(9):
+                expected = probability(i, j, list(x[r]), list(w[r]), voters) if i != j else 0.0
+                assert p[r, i, j] == pytest.approx(expected, abs=1e-12)
+    if voters == "all":
+        off = ~np.eye(9, dtype=bool) & (x[:, :, None] != x[:, None, :])
+        np.testing.assert_allclose((p + p.transpose(0, 2, 1))[off], 1.0, atol=1e-12)
+
+
+def test_risk_exponent_range_and_equal_security():
+    eu = np.random.default_rng(0).normal(size=(5, 6, 6))
+    r = risk_exponent(eu)
+    assert r.min() == pytest.approx(0.5) and r.max() == pytest.approx(2.0)
+    assert np.all(risk_exponent(np.zeros((1, 4, 4))) == 1.0)
+
+
+def test_identical_positions_converge_at_once():
+    sh = load_stakeholders("russia-japan")
+    same = sh.with_values(position=np.full(sh.n, 30.0))
+    out = ExpectedUtility().solve(same)
+    assert out.position == 30.0 and out.rounds == 0 and out.converged
+
+
+def test_non_convergence_is_reported(ec):
+    out = ExpectedUtility(max_rounds=5).solve(ec)
+    assert not out.converged and out.status == "not converged" and out.rounds == 5
+    assert "no convergence within 5 rounds" in out.message
+    assert out.position == 7.0  # the median of round 5
+
+
+def test_russia_japan_eum():
+    sh = load_stakeholders("russia-japan")
+    out = ExpectedUtility().solve(sh)
+    ref = run_reference(sh.position, sh.salience, sh.capability, sh.scale)
+    assert out.position == ref.median and out.rounds == ref.rounds
+    assert sh.scale[0] <= out.position <= sh.scale[1]
+
+
+def test_public_offer_functions_match_the_round(ec):
+    """offer_targets + choose_offer (the formula functions) give the moves the round applies."""
+    from bilateral.simulate.eum import choose_offer, offer_targets
+
+    model = ExpectedUtility()
+    x, s, c = ec.position[None], ec.salience[None], ec.capability[None]
+    _, history = model.run(Batch(x, s, c, ec.scale), record=True)
+    first = history[0]
+    a = np.array([[-0.2, 0.3], [0.5, -0.1]])[None]
+    b = a.transpose(0, 2, 1)
+    target, kind = offer_targets(np.array([[1.0, 5.0]]), a, b)
+    # actor 0: A = EU₀(1) = 0.3 > 0, B = EU₁(0) = 0.5 > A → confrontation, moves to 5
+    # actor 1: A = EU₁(0) = 0.5 > 0, B = EU₀(1) = 0.3 < A → wins, no move
+    assert target[0, 0, 1] == 5.0 and kind[0, 0, 1] == 1 and np.isnan(target[0, 1, 0])
+    assert choose_offer(np.array([[1.0, 5.0]]), target, b).tolist() == [[1, -1]]
+    compromise = offer_targets(np.array([[1.0, 5.0]]), np.array([[[0, -0.1], [0.4, 0]]]),
+                               np.array([[[0, 0.4], [-0.1, 0]]]))
+    assert compromise[0][0, 0, 1] == pytest.approx(1 + 4 * 0.25) and compromise[1][0, 0, 1] == 2
+    assert first["kind"][0].tolist().count(1) == 6  # six confrontations in the EC's round 1

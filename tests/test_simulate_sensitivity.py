@@ -1,0 +1,51 @@
+"""Sensitivity: one-at-a-time swings and Sobol indices against cases with known answers."""
+
+import numpy as np
+import pytest
+
+from bilateral.simulate import load_stakeholders, one_at_a_time, read_stakeholders, sobol
+
+
+def linear_case(tmp_path):
+    # equal weights, fixed saliences and capabilities: the compromise outcome is the mean of the
+    # positions, so each first-order index is that position's variance share (uniform: width²)
+    path = tmp_path / "lin.csv"
+    path.write_text("actor,capability,position,salience,position_low,position_high\n"
+                    "a,1,50,1,0,100\nb,1,50,1,30,70\nc,1,50,1,45,55\n")
+    return read_stakeholders(path)
+
+
+def test_one_at_a_time_on_the_case():
+    frame = one_at_a_time("russia-japan", "compromise")
+    assert len(frame) == 20 * 3
+    assert frame["swing"].abs().is_monotonic_decreasing
+    top = frame.iloc[0]
+    assert (top["actor"], top["input"]) == ("abe", "position")
+    sh = load_stakeholders("russia-japan")
+    expected_high = sh.weight.copy()
+    x = sh.position.copy()
+    x[sh.index("abe")] = 100
+    assert top["forecast at high"] == pytest.approx(float((expected_high * x).sum() / sh.weight.sum()))
+    assert (frame["baseline"] == frame.loc[0, "baseline"]).all()
+
+
+def test_sobol_recovers_known_indices(tmp_path):
+    sh = linear_case(tmp_path)
+    frame = sobol(sh, "compromise", base_runs=1024, seed=1, distribution="uniform").set_index("actor")
+    widths = np.array([100.0, 40.0, 10.0]) ** 2
+    expected = widths / widths.sum()
+    for actor, share in zip("abc", expected, strict=True):
+        assert frame.loc[actor, "S1"] == pytest.approx(share, abs=0.03)
+        assert frame.loc[actor, "ST"] == pytest.approx(share, abs=0.03)
+        assert frame.loc[actor, "S1 low"] <= share + 0.03 and share - 0.03 <= frame.loc[actor, "S1 high"]
+    assert frame.index[0] == "a"
+
+
+def test_sobol_per_input_and_ratified_output():
+    frame = sobol("russia-japan", "compromise", base_runs=64, seed=0, groups="input", bootstrap=0)
+    assert len(frame) == 60 and frame["ST"].notna().all()
+    ratified = sobol("russia-japan", "compromise", base_runs=64, seed=0, output="ratified", bootstrap=0)
+    top = ratified.iloc[0]["actor"]
+    # after ratification the forecast is the ceiling 2·min(Duma, public): only they matter much
+    assert top in {"rus_duma", "rus_public"}
+    assert ratified.attrs["output"] == "ratified"
