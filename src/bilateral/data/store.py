@@ -26,6 +26,7 @@ import pandas as pd
 
 from bilateral.case import Case
 from bilateral.codes import cameo_table
+from bilateral.data.catalog import sha256_file as sha256
 from bilateral.data.events import countries
 from bilateral.data.events.detect import detect_layout, first_line
 from bilateral.data.events.formats import Layout
@@ -76,14 +77,6 @@ class IngestResult:
             return f"{self.path}: already ingested (same sha256), skipped"
         return (f"{self.path}: {self.read:,} rows read = {self.stored:,} stored + "
                 f"{self.quarantined:,} quarantined + {self.duplicates:,} duplicates")
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
