@@ -37,13 +37,15 @@ def report(
     store: Annotated[Path | None, typer.Option(help="Event store (default $BILATERAL_HOME/store.duckdb).")] = None,
 ) -> None:
     """Write the self-contained HTML report of a case and print its headline findings."""
-    from bilateral.report import summary_lines, write_report
+    from bilateral.report import write_report
 
     data = load_case(case)
-    path = write_report(data, output, store=store)
-    for line in summary_lines(data):
-        console.print(line)
-    console.print(f"[green]report written to {path}[/green]")
+    with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
+        report = write_report(data, output, store=store)
+    console.print(f"[bold]{data.info.title}[/bold]")
+    for line in report.headline:
+        console.print(f"• {line}", highlight=False)
+    console.print(f"[green]report written to {report.path}[/green]")
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -62,8 +63,32 @@ def _longrun(case: Case) -> dict:
     return {"longrun": section, "longrun_reason": reason}
 
 
-def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Path | None = None) -> Path:
-    """Write ``<out_dir>/<case>.html`` and return its path; ``store`` is the event store to measure from."""
+@dataclass(frozen=True)
+class Report:
+    """A written report: where it is and the headline answers it gives."""
+
+    path: Path
+    headline: list[str]
+
+
+def headline(case: Case, measured: dict, evidence: dict, negotiation: dict) -> list[str]:
+    """The answers to the case's questions, one line each: how good, what the evidence says, breakthrough."""
+    lines = summary_lines(case)[1:]
+    if measured.get("available"):
+        lines.append(f"Measured relations: {measured['events']:,} {'–'.join(case.dyad)} events "
+                     f"{measured['first']}–{measured['last']}, mean monthly net cooperation "
+                     f"{measured['mean_norm']:+.2f} (−1 … +1), busiest month {measured['peak']}")
+    counts = evidence["counts"]
+    lines.append(f"Evidence: {counts.get('supported', 0)} claims supported, {counts.get('contradicted', 0)} "
+                 f"contradicted, {counts.get('inconclusive', 0)} inconclusive, {counts.get('no data', 0)} "
+                 "without data" + (" — contradicted: " + ", ".join(r["hypothesis"] for r in evidence["contradicted"])
+                                   if evidence["contradicted"] else ""))
+    lines.append(negotiation["sentence"])
+    return lines
+
+
+def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Path | None = None) -> Report:
+    """Write ``<out_dir>/<case>.html``; ``store`` is the event store to measure from."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timeline = figures.timeline(case).to_html(full_html=False, include_plotlyjs=False,
@@ -71,16 +96,19 @@ def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Pat
     used = {r.source for kind in ("actors", "leaders", "periods", "events", "factors",
                                   "hypotheses", "stakeholders", "scenarios")
             for r in getattr(case, kind)}
+    measured, evidence = measured_section(case, store), evidence_section(case, store)
+    negotiation = negotiation_section(case)
+    lines = headline(case, measured, evidence, negotiation)
     html = _environment().get_template("report.html.j2").render(
         case=case,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         plotly_js=plotly.offline.get_plotlyjs(),
         timeline=timeline,
-        measured=measured_section(case, store),
+        measured=measured,
         **_longrun(case),
-        evidence=evidence_section(case, store),
-        negotiation=negotiation_section(case),
-        summary=summary_lines(case),
+        evidence=evidence,
+        negotiation=negotiation,
+        summary=lines,
         by_period=events_by_period(case),
         flagged=[e for e in case.events if e.flag],
         actors=sorted(case.actors, key=lambda a: (a.kind, a.country, a.id)),
@@ -88,4 +116,4 @@ def write_report(case: Case, out_dir: str | Path = "report", *, store: str | Pat
     )
     path = out / f"{case.name}.html"
     path.write_text(html, encoding="utf-8")
-    return path
+    return Report(path, lines)
