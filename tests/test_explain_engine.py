@@ -61,3 +61,10 @@ def test_unknown_series_is_caught_at_validation(case_copy: Path):
     path.write_text(text.replace("series: [opinion.dislike_russia", "series: [opinion.warmth", 1), encoding="utf-8")
     problems = [p for p in validate_case(case_copy) if p.file == "hypotheses.yaml"]
     assert problems and "unknown metric 'warmth' for opinion" in problems[0].message
+
+
+def test_putin_abe_are_not_the_best_pair_on_un_agreement(verdicts):
+    _, table, _ = verdicts
+    row = table[(table["hypothesis"] == "H01") & (table["series"] == "unga.agreement")].iloc[0]
+    assert row["high"] < 0 and row["status"] == "contradicted"
+    assert row["detail"].startswith("best first: yeltsin+miyazawa > ") and "more" in row["detail"]

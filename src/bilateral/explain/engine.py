@@ -105,6 +105,8 @@ def _status(result: TestResult, spec: TestSpec, p_adjusted: float) -> str:
             return "supported" if hit >= 0.5 else "contradicted" if hit == 0 and result.extra["breaks"] \
                 else "inconclusive"
         return "supported" if hit == 0 else "contradicted" if hit >= 0.5 else "inconclusive"
+    if spec.method == "ranking" and result.high < 0:
+        return "contradicted"  # the bootstrap interval puts another group ahead of the target
     expect = {"coupled": "positive", "causes": "positive", "best": "positive", "worst": "positive"}.get(
         spec.expect, spec.expect)
     return verdict(result, expect, p_adjusted)

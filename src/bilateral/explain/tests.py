@@ -95,7 +95,8 @@ def ranking(series: pd.Series, groups: Mapping[str, pd.Series], target: str, *, 
     boot = boot[np.isfinite(boot)]
     order = sorted(names, key=lambda k: -sign * values[code == names.index(k)].mean())
     low, high = np.quantile(boot, [0.025, 0.975])
-    detail = ("best first: " if best else "worst first: ") + " > ".join(order)
+    shown = order[:5] + ([f"… {len(order) - 5} more"] if len(order) > 5 else [])
+    detail = ("best first: " if best else "worst first: ") + " > ".join(shown)
     return TestResult(f"ranking (moving-block bootstrap, block {block}, {len(boot)} draws)",
                       float(gap(values, code)), float(low), float(high), float((boot <= 0).mean()), n, detail,
                       {"sd": float(y.std()), "order": order})
