@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bilateral import load_case, validate_case
@@ -68,3 +69,14 @@ def test_putin_abe_are_not_the_best_pair_on_un_agreement(verdicts):
     row = table[(table["hypothesis"] == "H01") & (table["series"] == "unga.agreement")].iloc[0]
     assert row["high"] < 0 and row["status"] == "contradicted"
     assert row["detail"].startswith("best first: yeltsin+miyazawa > ") and "more" in row["detail"]
+
+
+def test_breaks_are_compared_with_leader_changes(verdicts):
+    case, table, _ = verdicts
+    from bilateral.explain.engine import transitions
+
+    marks = transitions(case, "Y")
+    assert marks[pd.Period("2012", "Y")] in {"Vladimir Putin takes office", "Shinzo Abe takes office",
+                                              "period 'putin_abe' begins"}
+    breaks = table[table["method"].fillna("").str.startswith("change points")]
+    assert len(breaks) and breaks["detail"].str.contains("period(s) from", regex=False).any(), breaks["detail"].tolist()

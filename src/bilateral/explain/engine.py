@@ -58,6 +58,27 @@ def _target(groups: dict[str, pd.Series], ids: Sequence[str]) -> str:
     return max(matches, key=lambda k: int(groups[k].sum()))
 
 
+def transitions(case: Case, freq: str) -> dict[pd.Period, str]:
+    """Leader changes of the dyad's states and the starts of the case's periods, as periods."""
+    marks = {pd.Period(t.start, freq): f"{t.name} takes office" for t in case.leaders if t.country in case.dyad}
+    marks.update({pd.Period(p.start, freq): f"period '{p.id}' begins" for p in case.periods})
+    return marks
+
+
+def _near_transitions(result: TestResult, case: Case, freq: str) -> TestResult:
+    """Name, for each break found, the nearest leader change or period start and how far it is."""
+    marks = transitions(case, freq)
+    notes = []
+    for text in result.extra["breaks"]:
+        found = pd.Period(text, freq)
+        nearest = min(marks, key=lambda m: abs((m - found).n))
+        notes.append(f"{text}: {abs((nearest - found).n)} period(s) from {nearest} ({marks[nearest]})")
+    result.extra["nearest"] = notes
+    if notes:
+        result.detail += "; " + "; ".join(notes)
+    return result
+
+
 def run_test(spec: TestSpec, series: pd.Series, case: Case, evidence: Evidence) -> TestResult:
     """Apply one test specification to one resolved series."""
     if spec.between:
@@ -86,7 +107,8 @@ def run_test(spec: TestSpec, series: pd.Series, case: Case, evidence: Evidence) 
     if method == "event_study":
         return tests.event_study(series, _periods(spec.event, spec.freq, case), spec.window, direction=direction)
     if method == "change_points":
-        return tests.change_points(series, _periods(spec.at or [], spec.freq, case))
+        result = tests.change_points(series, _periods(spec.at or [], spec.freq, case))
+        return _near_transitions(result, case, spec.freq)
     if method == "trend":
         return tests.trend(series, direction=direction)
     other, _ = evidence.series(spec.predictors[0], spec.freq)
