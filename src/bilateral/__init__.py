@@ -12,7 +12,7 @@ Notebook use::
     bilateral.index("RUS", "JPN", freq="month")      # pandas DataFrame, citations in .attrs
 """
 
-from bilateral import simulate
+from bilateral import explain, simulate
 from bilateral.case import Case, builtin_cases, load_case, validate_case
 from bilateral.codes import cameo, goldstein, quad_class, to_iso3
 from bilateral.data.store import Store
@@ -34,6 +34,7 @@ __all__ = [
     "builtin_cases",
     "cameo",
     "dyad_index",
+    "explain",
     "goldstein",
     "index",
     "load_case",
