@@ -14,8 +14,9 @@ from bilateral.simulate import (
     read_stakeholders,
     weighted_mean,
 )
-from bilateral.simulate.eum import risk_exponent, win_probability
+from bilateral.simulate.eum import offer, risk_exponents
 from bilateral.simulate.reference import median_position, probability, run_reference
+from bilateral.simulate.votes import win_probability
 
 GOLDEN = Path(__file__).parent / "data" / "eum_ec_trace.csv"
 VARIANTS = [
@@ -120,10 +121,13 @@ def test_win_probability_matches_the_direct_sum(voters):
 
 
 def test_risk_exponent_range_and_equal_security():
-    eu = np.random.default_rng(0).normal(size=(5, 6, 6))
-    r = risk_exponent(eu)
+    r = np.empty(6)
+    risk_exponents(np.random.default_rng(0).normal(size=6), r)
     assert r.min() == pytest.approx(0.5) and r.max() == pytest.approx(2.0)
-    assert np.all(risk_exponent(np.zeros((1, 4, 4))) == 1.0)
+    risk_exponents(np.array([1.0, 3.0, 2.0]), r[:3])
+    assert r[:3].tolist() == pytest.approx([2.0, 0.5, 1.0])  # highest Sec gets 0.5, lowest 2
+    risk_exponents(np.zeros(4), r[:4])
+    assert np.all(r[:4] == 1.0)
 
 
 def test_identical_positions_converge_at_once():
@@ -148,22 +152,22 @@ def test_russia_japan_eum():
     assert sh.scale[0] <= out.position <= sh.scale[1]
 
 
-def test_public_offer_functions_match_the_round(ec):
-    """offer_targets + choose_offer (the formula functions) give the moves the round applies."""
-    from bilateral.simulate.eum import choose_offer, offer_targets
+def test_offer_rules():
+    """offer(A, B, xᵢ, xⱼ): confrontation, compromise, capitulation, or none."""
+    assert offer(0.3, 0.5, 1.0, 5.0) == (5.0, 1, 4.0)  # A > 0, B > A: i loses the challenge
+    assert offer(0.5, 0.3, 1.0, 5.0)[1] == 0  # A > 0, B ≤ A: i wins and stays
+    assert offer(-0.1, 0.4, 1.0, 5.0) == (pytest.approx(2.0), 2, pytest.approx(1.0))  # |A/B| = 0.25
+    assert offer(-0.4, 0.4, 1.0, 5.0) == (5.0, 3, 4.0)  # |A| ≥ B: capitulation
+    assert offer(-0.1, 0.0, 1.0, 5.0)[1] == 0 and offer(0.3, 0.5, 5.0, 5.0)[1] == 0  # no gain, no move
 
+
+def test_history_records_each_round(ec):
     model = ExpectedUtility()
-    x, s, c = ec.position[None], ec.salience[None], ec.capability[None]
-    _, history = model.run(Batch(x, s, c, ec.scale), record=True)
-    first = history[0]
-    a = np.array([[-0.2, 0.3], [0.5, -0.1]])[None]
-    b = a.transpose(0, 2, 1)
-    target, kind = offer_targets(np.array([[1.0, 5.0]]), a, b)
-    # actor 0: A = EU₀(1) = 0.3 > 0, B = EU₁(0) = 0.5 > A → confrontation, moves to 5
-    # actor 1: A = EU₁(0) = 0.5 > 0, B = EU₀(1) = 0.3 < A → wins, no move
-    assert target[0, 0, 1] == 5.0 and kind[0, 0, 1] == 1 and np.isnan(target[0, 1, 0])
-    assert choose_offer(np.array([[1.0, 5.0]]), target, b).tolist() == [[1, -1]]
-    compromise = offer_targets(np.array([[1.0, 5.0]]), np.array([[[0, -0.1], [0.4, 0]]]),
-                               np.array([[[0, 0.4], [-0.1, 0]]]))
-    assert compromise[0][0, 0, 1] == pytest.approx(1 + 4 * 0.25) and compromise[1][0, 0, 1] == 2
-    assert first["kind"][0].tolist().count(1) == 6  # six confrontations in the EC's round 1
+    hist = model.history(Batch.of(ec))
+    outcome = model.solve(ec)
+    assert hist["rounds"] == outcome.rounds == 54 and hist["converged"]
+    np.testing.assert_allclose(hist["x"], outcome.trace[list(ec.actor)].to_numpy(float)[1:])
+    first = outcome.diagnostics["moves"].query("round == 1")
+    assert (hist["kind"][0] == 1).sum() == 6 == (first["kind"] == "confrontation").sum()  # six in the EC's round 1
+    senders = [ec.actor[j] if j >= 0 else None for j in hist["sender"][0]]
+    assert senders[list(ec.actor).index("Belgium")] == "Netherlands"

@@ -20,7 +20,16 @@ from bilateral.simulate import (
 )
 from bilateral.simulate.nash import feasible_interval, gain, nash_slope
 from bilateral.simulate.reference import run_reference
-from bilateral.simulate.smp import prevail_probability, risk_attitude, utility, victory_probability, vote
+from bilateral.simulate.smp import (
+    PREVAIL,
+    VOTE_RULES,
+    bargain,
+    prevail_probability,
+    risk_attitude,
+    utility,
+    victory_probability,
+    vote,
+)
 
 
 def table(tmp_path: Path, rows: str, **kw):
@@ -102,22 +111,31 @@ def test_nash_between_close_actors_and_the_feasible_interval(tmp_path):
 
 
 def test_smp_building_blocks():
-    assert utility(np.array(0.0), np.array(0.5)) == 1.0 and utility(np.array(1.0), np.array(-1)) == 0.0
-    assert vote(2.0, np.array(0.25), "binary") == 2.0 and vote(2.0, np.array(0.5), "cubic") == 0.25
-    c = np.array([[[0.0, 3.0], [1.0, 0.0]]])
-    p = victory_probability(c)
-    assert p[0, 0, 1] == pytest.approx(0.75) and p[0, 1, 0] == pytest.approx(0.25)
-    same = np.eye(2, dtype=bool)[None]
-    prob = prevail_probability(np.where(same, 0.5, p), same)
-    assert prob.sum() == pytest.approx(1) and prob[0, 0] == pytest.approx(0.75)
-    markov = prevail_probability(np.where(same, 0.5, p), same, "markov")
-    assert markov.sum() == pytest.approx(1) and markov[0, 0] > 0.5
+    assert utility(0.0, 0.5) == 1.0 and utility(1.0, -1.0) == 0.0 and utility(0.5, 1.0) == 0.75
+    assert vote(2.0, 0.25, VOTE_RULES["binary"]) == 2.0 and vote(2.0, 0.5, VOTE_RULES["cubic"]) == 0.25
+    assert vote(1.0, -0.5, VOTE_RULES["propbin"]) == pytest.approx(-0.6) and vote(3.0, 0.5, 0) == 1.5
+    assert victory_probability(3.0, 1.0, 1.0) == pytest.approx(0.75)
+    assert victory_probability(0.0, 0.0, 1.0) == 0.5  # the floor avoids 0/0
+    p = np.array([[0.5, 0.75], [0.25, 0.5]])
+    same = np.eye(2, dtype=bool)
+    prob, work = np.empty(2), np.empty((2, 2))
+    prevail_probability(p, same, same.sum(axis=1).astype(float), PREVAIL["conditional"], prob, work)
+    assert prob.sum() == pytest.approx(1) and prob[0] == pytest.approx(0.75)
+    prevail_probability(p, same, same.sum(axis=1).astype(float), PREVAIL["markov"], prob, work)
+    assert prob.sum() == pytest.approx(1) and prob[0] == pytest.approx(0.75)  # P₀ = (0.5·2P₀ + 0.75)/2
     # two actors on one position count as one option whose mass they share
-    p3 = np.array([[[0.5, 0.5, 0.8], [0.5, 0.5, 0.8], [0.2, 0.2, 0.5]]])
-    same3 = np.array([[[1, 1, 0], [1, 1, 0], [0, 0, 1]]], bool)
-    prob3 = prevail_probability(p3, same3)
-    assert prob3[0, 0] == prob3[0, 1] and prob3[0, :2].sum() == pytest.approx(0.8)
-    assert risk_attitude(np.array([[0.2, 0.3, 0.5]])).tolist() == [[-1.0, pytest.approx(-1 / 3), 1.0]]
+    p3 = np.array([[0.5, 0.5, 0.8], [0.5, 0.5, 0.8], [0.2, 0.2, 0.5]])
+    same3 = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1]], bool)
+    prob3, work3 = np.empty(3), np.empty((2, 3))
+    prevail_probability(p3, same3, same3.sum(axis=1).astype(float), PREVAIL["conditional"], prob3, work3)
+    assert prob3[0] == prob3[1] and prob3[:2].sum() == pytest.approx(0.8)
+    risk = np.empty(3)
+    risk_attitude(np.array([0.2, 0.3, 0.5]), risk)
+    assert risk.tolist() == [-1.0, pytest.approx(-1 / 3), 1.0]
+    risk_attitude(np.full(3, 1 / 3), risk)
+    assert risk.tolist() == [0.0, 0.0, 0.0]
+    # weights s²p²: (0.25·0 + 1·1)/(0.25 + 1); no weight on either side: the midpoint
+    assert bargain(0.0, 1.0, 1.0, 2.0, 0.5, 0.5) == pytest.approx(0.8) and bargain(0.2, 0.6, 0.0, 0.0, 1, 1) == 0.4
 
 
 def test_smp_forecast_is_the_expected_outcome(shared):

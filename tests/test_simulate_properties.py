@@ -74,8 +74,9 @@ def test_positions_stay_on_the_scale(seed):
         if "final" in result.extra:
             assert np.all((result.extra["final"] >= -5 - 1e-12) & (result.extra["final"] <= 5 + 1e-12))
     eum = get_model("eum")
-    _, history = eum.run(batch, record=True)
-    assert all(np.all((h["x"] >= -5) & (h["x"] <= 5)) for h in history)
+    for k in range(batch.runs):
+        history = eum.history(batch.take(slice(k, k + 1)))["x"]
+        assert len(history) and np.all((history >= -5) & (history <= 5))
 
 
 def test_unanimity_is_a_fixed_point():

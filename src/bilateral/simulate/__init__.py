@@ -13,7 +13,7 @@ Notebook use::
 """
 
 from bilateral.simulate.compromise import Compromise, weighted_mean
-from bilateral.simulate.eum import ExpectedUtility, condorcet_median
+from bilateral.simulate.eum import ExpectedUtility
 from bilateral.simulate.forecast import forecast
 from bilateral.simulate.inputs import (
     StakeholderError,
@@ -30,6 +30,7 @@ from bilateral.simulate.scenario_table import scenario_table
 from bilateral.simulate.scenarios import apply_scenario, select_scenarios
 from bilateral.simulate.sensitivity import one_at_a_time, sobol
 from bilateral.simulate.smp import SpatialModel
+from bilateral.simulate.votes import condorcet_median, win_probability
 
 __all__ = [
     "MODELS",
@@ -60,4 +61,5 @@ __all__ = [
     "sobol",
     "weighted_mean",
     "wilson",
+    "win_probability",
 ]

@@ -1,276 +1,240 @@
 """Bueno de Mesquita's expected utility model (1985, 1994) as reconstructed by Scholz, Calbert &
 Smith (2011, "Unravelling Bueno de Mesquita's group decision model", J. Theoretical Politics 23(4)).
 
-Vectorised across Monte Carlo draws: every array is (R, n) or (R, n, n) for R draws of n actors.
-One formula per function; :mod:`bilateral.simulate.reference` holds a plain per-actor loop of the
-same equations, the tests' oracle. Notation: xᵢ position, sᵢ salience, cᵢ capability,
-wᵢ = cᵢsᵢ, R = x_max − x_min of the initial positions, d(a, b) = |a − b| / R.
+One formula per function, compiled with numba. A round works on one draw's (n,) arrays with
+scratch space allocated once per draw; :func:`_solve_all` runs every Monte Carlo draw to convergence
+in parallel threads (draws are independent, so the numbers do not depend on the thread count).
+:mod:`bilateral.simulate.reference` holds a plain Python loop of the same equations, the tests'
+oracle. Notation: xᵢ position, sᵢ salience, cᵢ capability, wᵢ = cᵢsᵢ, R = x_max − x_min of the
+initial positions, d(a, b) = |a − b| / R.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
+import numba
 import numpy as np
 import pandas as pd
 
 from bilateral.simulate.compromise import weighted_mean
 from bilateral.simulate.inputs import Stakeholders
 from bilateral.simulate.outcome import NOT_CONVERGED, OK, BargainingModel, Batch, BatchResult, Outcome
+from bilateral.simulate.votes import VOTERS, condorcet_median, condorcet_winner, win_matrix
 
 Voters = Literal["all", "exclude_i", "third_parties"]
 Perception = Literal["own", "receiver"]
 OfferChoice = Literal["smallest_move", "largest_gain"]
 Anchor = Literal["mean", "median"]
+PERCEPTION = {"own": 0, "receiver": 1}
+OFFER_CHOICE = {"smallest_move": 0, "largest_gain": 1}
+ANCHOR = {"mean": 0, "median": 1}
+KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 
 #: Expected utilities closer to zero than this are zero (no challenge): keeps the sign tests of the
 #: offer rules from acting on rounding noise, identically here and in the loop oracle.
 EU_TOLERANCE = 1e-12
-#: Ties in the Condorcet (median) vote closer than this, relative to Σ wₖ·R, go to the lower position.
-MEDIAN_TOLERANCE = 1e-12
-CHUNK_ELEMENTS = 25_000  # (R, n, n) arrays of ~200 kB: cache-friendly, no large allocations
 
 
-def condorcet_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """The position that wins every pairwise vote vₖ(a, b) = cₖsₖ[Uₖ(a) − Uₖ(b)], Uₖ(y) = 1 − 2d(xₖ, y).
-
-    Σₖ vₖ(a, b) = (2/R)[F(b) − F(a)] with F(y) = Σₖ wₖ|xₖ − y|, so a beats b iff F(a) < F(b): the
-    Condorcet winner among the actors' positions is the weighted median, argmin F (Scholz et al.
-    2011 §3.1; Black 1948). Ties go to the lowest tied position.
-    """
-    dist = np.abs(position[..., :, None] - position[..., None, :])
-    f = (dist * weight[..., None, :]).sum(axis=-1)
-    span = np.ptp(position, axis=-1, keepdims=True) * weight.sum(axis=-1, keepdims=True)
-    tied = f <= f.min(axis=-1, keepdims=True) + MEDIAN_TOLERANCE * np.maximum(span, 1e-300)
-    return np.where(tied, position, np.inf).min(axis=-1)
-
-
-_PAIRS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-_BIG = 1e300
-
-
-def _pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Upper-triangle index pairs (a < b) and an (n, n) table: entry [a, b] is the pair's slot,
-    [b, a] the slot plus m (the reverse direction), the diagonal 2m (m = number of pairs)."""
-    if n not in _PAIRS:
-        a, b = np.triu_indices(n, 1)
-        m = len(a)
-        table = np.full((n, n), 2 * m)
-        table[a, b] = np.arange(m)
-        table[b, a] = np.arange(m) + m
-        _PAIRS[n] = (a, b, table)
-    return _PAIRS[n]
-
-
-def _pair_matrix(upper: np.ndarray, lower: np.ndarray, diagonal: float, index: np.ndarray) -> np.ndarray:
-    """(R, n, n) from per-pair values: [a, b] = upper, [b, a] = lower, diagonal constant;
-    ``index`` (R, n, n) are slots into [upper | lower | diagonal] (see :func:`_pairs`)."""
-    runs = upper.shape[0]
-    values = np.concatenate([upper, lower, np.full((runs, 1), diagonal)], axis=1)
-    return np.take_along_axis(values, index.reshape(runs, -1), axis=1).reshape(index.shape)
-
-
-def win_probability(y: np.ndarray, weight: np.ndarray, voters: Voters = "all") -> np.ndarray:
-    """P[i, j] = Pᵢ(j) = Σ_{k: Uₖ(xᵢ) > Uₖ(xⱼ)} vₖ(i, j) / Σₖ |vₖ(i, j)|, and 0 when xᵢ = xⱼ.
-
-    Scholz et al. (2011) eq. 4 with vₖ(i, j) = wₖ[Uₖ(xᵢ) − Uₖ(xⱼ)] ∝ wₖDₖᵢⱼ,
-    Dₖᵢⱼ = |xₖ − xⱼ| − |xₖ − xᵢ|. ``voters``: ``all`` k (default, the formula as printed),
-    ``exclude_i`` (i does not vote for itself, as in some public ports) or ``third_parties``
-    (neither i nor j votes).
-
-    Computed in O(n² log n) per draw, not O(n³): the numerator is (Σ wₖDₖᵢⱼ + Σ wₖ|Dₖᵢⱼ|)/2, the
-    first sum is F(xⱼ) − F(xᵢ) with F(y) = Σₖ wₖ|xₖ − y|, and |Dₖᵢⱼ| equals d = |xᵢ − xⱼ| for k
-    outside [xᵢ, xⱼ] and |xᵢ + xⱼ − 2xₖ| inside, summed with prefix sums over sorted positions.
-    """
-    runs, n = y.shape
-    order = np.argsort(y, axis=1, kind="stable")
-    ys = np.take_along_axis(y, order, axis=1)
-    ws = np.take_along_axis(weight, order, axis=1)
-    zero = np.zeros((runs, 1))
-    cw = np.concatenate([zero, np.cumsum(ws, axis=1)], axis=1)
-    cwx = np.concatenate([zero, np.cumsum(ws * ys, axis=1)], axis=1)
-    a, b, table = _pairs(n)
-    ya, yb = ys[:, a], ys[:, b]
-    d = yb - ya
-    two_m = ya + yb
-    # c = how many sorted positions lie below the midpoint: one searchsorted for all draws.
-    span = 4.0 + 2.0 * float(np.abs(y).max(initial=0.0))
-    offset = np.arange(runs, dtype=float) * span
-    found = np.searchsorted((ys + offset[:, None]).ravel(), (0.5 * two_m + offset[:, None]).ravel())
-    c = np.clip(found.reshape(runs, -1) - (np.arange(runs) * n)[:, None], a + 1, b)
-    base = (np.arange(runs) * (n + 1))[:, None]
-    cw_c, cwx_c = cw.ravel()[c + base], cwx.ravel()[c + base]
-    cw_lo, cwx_lo, cw_b, cwx_b = cw[:, a + 1], cwx[:, a + 1], cw[:, b], cwx[:, b]
-    inside = (two_m * (2 * cw_c - cw_lo - cw_b) + 2 * (cwx_lo + cwx_b - 2 * cwx_c))
-    s_abs = d * (cw[:, -1:] - (cw_b - cw_lo)) + inside
-    # F(y_a) = Σₖ wₖ|yₖ − y_a| from the same prefix sums (the k = a term is 0)
-    f = ys * cw[:, :-1] - cwx[:, :-1] + (cwx[:, -1:] - cwx[:, 1:]) - ys * (cw[:, -1:] - cw[:, 1:])
-    num_a = 0.5 * ((f[:, b] - f[:, a]) + s_abs)
-    num_b = s_abs - num_a
-    den_a = den_b = s_abs
-    if voters in ("exclude_i", "third_parties"):
-        own_a, own_b = ws[:, a] * d, ws[:, b] * d
-        num_a, num_b = num_a - own_a, num_b - own_b
-        if voters == "exclude_i":
-            den_a, den_b = s_abs - own_a, s_abs - own_b
-        else:
-            den_a = den_b = s_abs - own_a - own_b
-    # 0 where xᵢ = xⱼ or no vote is cast (arithmetic masks: np.where is slow on mixed masks)
-    p_a = np.clip(num_a / np.maximum(den_a, 1e-300), 0.0, 1.0) * ((d > 0) & (den_a > 0))
-    p_b = np.clip(num_b / np.maximum(den_b, 1e-300), 0.0, 1.0) * ((d > 0) & (den_b > 0))
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.broadcast_to(np.arange(n), (runs, n)), axis=1)
-    index = table[rank[:, :, None], rank[:, None, :]]
-    return _pair_matrix(p_a, p_b, 0.0, index)
-
-
-def utility_success(d: np.ndarray, r: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True)
+def utility_success(d: float, r: float) -> float:
     """Usᵢⱼ = 2 − 4(0.5 − 0.5dᵢⱼ)^rᵢ: i's utility of winning a challenge against j."""
     return 2 - 4 * (0.5 - 0.5 * d) ** r
 
 
-def utility_failure(d: np.ndarray, r: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True)
+def utility_failure(d: float, r: float) -> float:
     """Ufᵢⱼ = 2 − 4(0.5 + 0.5dᵢⱼ)^rᵢ: i's utility of losing a challenge against j."""
     return 2 - 4 * (0.5 + 0.5 * d) ** r
 
 
-def utility_better(d: np.ndarray, d_mu: np.ndarray, r: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True)
+def utility_better(d: float, d_mu: float, r: float) -> float:
     """Ubᵢⱼ = 2 − 4(0.5 − 0.25(d(xᵢ, μ) + dᵢⱼ))^rᵢ: the status quo changes in i's favour."""
     return 2 - 4 * (0.5 - 0.25 * (d_mu + d)) ** r
 
 
-def utility_worse(d: np.ndarray, d_mu: np.ndarray, r: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True)
+def utility_worse(d: float, d_mu: float, r: float) -> float:
     """Uwᵢⱼ = 2 − 4(0.5 + 0.25(d(xᵢ, μ) + dᵢⱼ))^rᵢ: the status quo changes against i."""
     return 2 - 4 * (0.5 + 0.25 * (d_mu + d)) ** r
 
 
-def utility_status_quo(r: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True)
+def utility_status_quo(r: float) -> float:
     """Usqᵢ = 2 − 4(0.5)^rᵢ: i's utility of the status quo."""
     return 2 - 4 * 0.5 ** r
 
 
-def expected_utility(p: np.ndarray, salience: np.ndarray, d: np.ndarray, d_mu: np.ndarray,
-                     r: np.ndarray, q: float = 1.0, t: float = 1.0,
-                     logs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """EU[i, j] = EUᵢ(j), i's expected utility of challenging j (Scholz et al. 2011 eq. 9):
+@numba.njit(cache=True)
+def expected_utility(p: float, s_j: float, us: float, uf: float, usq: float, q: float = 1.0, t: float = 1.0,
+                     ub: float = 0.0, uw: float = 0.0) -> float:
+    """EUᵢ(j), i's expected utility of challenging j (Scholz et al. 2011 eq. 9):
 
     EUᵢ(j) = sⱼ[Pᵢ(j)·Us + (1 − Pᵢ(j))·Uf] + (1 − sⱼ)·Us − Q·Usq − (1 − Q)[T·Ub + (1 − T)·Uw]
 
-    ``r`` broadcasts against (R, n, n) (row i's exponent: (R, n, 1)). ``logs`` may carry
-    ln(0.5 − 0.5d) and ln(0.5 + 0.5d), so that Us and Uf are exp(r·ln …) (same numbers, faster).
-    |EU| < 1e-12 counts as 0; the diagonal is 0.
+    (Ub and Uw matter only when Q < 1.) |EU| < 1e-12 counts as 0.
     """
-    if logs is None:
-        us, uf = utility_success(d, r), utility_failure(d, r)
-    else:
-        us, uf = 2 - 4 * np.exp(r * logs[0]), 2 - 4 * np.exp(r * logs[1])
-    sj = salience[:, None, :]
-    eu = sj * (p * us + (1 - p) * uf) + (1 - sj) * us - q * utility_status_quo(r)
+    eu = s_j * (p * us + (1 - p) * uf) + (1 - s_j) * us - q * usq
     if q != 1.0:
-        eu = eu - (1 - q) * (t * utility_better(d, d_mu[:, :, None], r)
-                             + (1 - t) * utility_worse(d, d_mu[:, :, None], r))
-    eu *= np.abs(eu) >= EU_TOLERANCE
-    n = eu.shape[-1]
-    eu[:, np.arange(n), np.arange(n)] = 0.0
-    return eu
+        eu -= (1 - q) * (t * ub + (1 - t) * uw)
+    return 0.0 if abs(eu) < EU_TOLERANCE else eu
 
 
-def expected_utility_neutral(p: np.ndarray, salience: np.ndarray, d: np.ndarray, d_mu: np.ndarray,
-                             q: float = 1.0, t: float = 1.0) -> np.ndarray:
+@numba.njit(cache=True)
+def _challenge(p: float, s_j: float, d: float, d_mu: float, r: float, usq: float, log_near: float,
+               log_far: float, q: float, t: float) -> float:
+    """:func:`expected_utility` with Us, Uf as 2 − 4·exp(r·ln(0.5 ∓ 0.5d)) from ``log_near`` =
+    ln(0.5 − 0.5d) and ``log_far`` = ln(0.5 + 0.5d), taken once per pair: the numbers of
+    :func:`utility_success` and :func:`utility_failure` with a third of the transcendental calls."""
+    us = 2 - 4 * math.exp(r * log_near)
+    uf = 2 - 4 * math.exp(r * log_far)
+    if q == 1.0:
+        return expected_utility(p, s_j, us, uf, usq)
+    return expected_utility(p, s_j, us, uf, usq, q, t, utility_better(d, d_mu, r), utility_worse(d, d_mu, r))
+
+
+@numba.njit(cache=True)
+def expected_utility_neutral(p: float, s_j: float, d: float, d_mu: float, q: float, t: float) -> float:
     """EUᵢ(j) at r = 1, where Us = 2d, Uf = −2d, Usq = 0, Ub = d(xᵢ, μ) + d, Uw = −Ub:
 
     EUᵢ(j) = 2dᵢⱼ[1 − 2sⱼ(1 − Pᵢ(j))] − (1 − Q)(2T − 1)(d(xᵢ, μ) + dᵢⱼ)
     """
-    eu = 2 * d * (1 - 2 * salience[:, None, :] * (1 - p))
+    eu = 2 * d * (1 - 2 * s_j * (1 - p))
     if q != 1.0:
-        eu = eu - (1 - q) * (2 * t - 1) * (d_mu[:, :, None] + d)
-    n = eu.shape[-1]
-    eu[:, np.arange(n), np.arange(n)] = 0.0
+        eu -= (1 - q) * (2 * t - 1) * (d_mu + d)
     return eu
 
 
-def risk_exponent(eu_neutral: np.ndarray) -> np.ndarray:
-    """rᵢ = (1 − Rᵢ/3)/(1 + Rᵢ/3) ∈ [0.5, 2], Rᵢ = (2Secᵢ − max Sec − min Sec)/(max Sec − min Sec),
+@numba.njit(cache=True)
+def risk_exponents(security: np.ndarray, r: np.ndarray) -> None:
+    """r ← rᵢ = (1 − Rᵢ/3)/(1 + Rᵢ/3) ∈ [0.5, 2], Rᵢ = (2Secᵢ − max Sec − min Sec)/(max Sec − min Sec),
     Secᵢ = Σ_{j≠i} EUⱼ(i) at r = 1 (Scholz et al. 2011 eqs. 10–11): r = 0.5 for the actor the
     others most expect to gain from challenging, r = 2 for the one they least do; all rᵢ = 1 when
     every Secᵢ is equal."""
-    sec = eu_neutral.sum(axis=1)
-    top, bottom = sec.max(axis=1, keepdims=True), sec.min(axis=1, keepdims=True)
-    spread = top - bottom
-    with np.errstate(invalid="ignore", divide="ignore"):
-        big_r = np.where(spread > 0, (2 * sec - top - bottom) / spread, 0.0)
-    return (1 - big_r / 3) / (1 + big_r / 3)
+    top, bottom = security.max(), security.min()
+    for i in range(security.shape[0]):
+        big_r = (2 * security[i] - top - bottom) / (top - bottom) if top > bottom else 0.0
+        r[i] = (1 - big_r / 3) / (1 + big_r / 3)
 
 
-KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
-
-
-def symmetric_logs(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ln(0.5 − 0.5dᵢⱼ) and ln(0.5 + 0.5dᵢⱼ), computed once per unordered pair (d is symmetric)."""
-    n = d.shape[-1]
-    a, b, table = _pairs(n)
-    upper = d[:, a, b]
-    index = np.broadcast_to(np.where(table >= len(a), table - len(a), table), d.shape)
-    with np.errstate(divide="ignore"):
-        out = [_pair_matrix(values, values[:, :0], float(np.log(0.5)), index)
-               for values in (np.log(0.5 - 0.5 * upper), np.log(0.5 + 0.5 * upper))]
-    return out[0], out[1]
-
-
-def offer_targets(x: np.ndarray, a: np.ndarray, b: np.ndarray,
-                  kinds: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-    """Where receiver i would move on sender j's offer (NaN: no offer), and the offer's kind.
+@numba.njit(cache=True)
+def offer(a: float, b: float, x_i: float, x_j: float) -> tuple[float, int, float]:
+    """Where receiver i moves on sender j's offer, the offer's kind and the size of the move.
 
     A = EUᵢ(j), B = EUⱼ(i) (as i perceives it). j offers only when B > 0. Then (Scholz et al. 2011
     §3.6): confrontation, A > 0 and B > A: i loses, xᵢ ← xⱼ; compromise, A ≤ 0 and |A| < B:
     xᵢ ← xᵢ + (xⱼ − xᵢ)|A/B|; capitulation, A ≤ 0 and |A| ≥ B: xᵢ ← xⱼ. A > 0 with B ≤ A: i wins
-    and stays (j moves instead, as receiver). Offers that would not move i are dropped.
-    Kind codes: 1 confrontation, 2 compromise, 3 capitulation, 0 none.
+    and stays (j moves instead, as receiver). Kinds: 1 confrontation, 2 compromise,
+    3 capitulation, 0 no offer (also when the offer would not move i).
     """
-    offers = _offers(x, a, b)
-    target = np.where(offers["valid"], np.where(offers["full"], x[:, None, :], offers["partial"]), np.nan)
-    if not kinds:
-        return target, None
-    kind = np.where(offers["confront"], 1, np.where(offers["full"], 3, 2))
-    return target, np.where(offers["valid"], kind, 0)
+    if b <= 0 or (a > 0 and b <= a):
+        return x_i, 0, 0.0
+    if a > 0:
+        target, kind = x_j, 1
+    else:
+        ratio = abs(a) / b
+        target, kind = (x_i + (x_j - x_i) * ratio, 2) if ratio < 1 else (x_j, 3)
+    move = abs(target - x_i)
+    return (target, kind, move) if move > 0 else (x_i, 0, 0.0)
 
 
-def _offers(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
-    """The offer rules of :func:`offer_targets` as masks and moves (arithmetic, no np.where)."""
-    xi = x[:, :, None]
-    diff = x[:, None, :] - xi
-    positive = b > 0
-    a_positive = a > 0
-    confront = positive & a_positive & (b > a)
-    yielding = positive & ~a_positive
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.abs(a) / np.maximum(b, 1e-300)
-    compromise = yielding & (ratio < 1)
-    full = confront | (yielding & ~compromise)
-    partial = xi + diff * (ratio * compromise)
-    move = np.abs(diff) * full + np.abs(partial - xi)
-    valid = (full | compromise) & (move > 0)
-    return {"full": full, "confront": confront, "valid": valid, "partial": partial, "move": move}
+@numba.njit(cache=True)
+def _round(x: np.ndarray, s: np.ndarray, w: np.ndarray, x0: float, span: float, lo: float, hi: float,
+           voters: int, perception: int, offer_choice: int, anchor: int, q: float, t: float,
+           new: np.ndarray, r: np.ndarray, sender: np.ndarray, kind: np.ndarray, order: np.ndarray,
+           work: np.ndarray, pairs: np.ndarray) -> float:
+    """One round for one draw: μ, P, EU at r = 1, r, EU with r, every receiver's chosen offer, all
+    applied at once and clamped to [lo, hi]. Writes ``new``, ``r``, ``sender`` (−1: none) and
+    ``kind``; ``order`` (n,), ``work`` (9, n + 1) and ``pairs`` (4, n, n) are scratch. Returns the
+    largest move."""
+    n = x.shape[0]
+    y, d_mu, sec, usq = work[5], work[6], work[7], work[8]
+    p, eu, near, far = pairs[0], pairs[1], pairs[2], pairs[3]
+    total = w.sum()
+    mu = (w * x).sum() / total if total > 0 else x.mean()
+    if anchor == 1:
+        mu = condorcet_winner(x, w)
+    for i in range(n):
+        y[i] = (x[i] - x0) / span
+        d_mu[i] = abs(x[i] - mu) / span
+        sec[i] = 0.0
+    win_matrix(y[:n], w, voters, p, order, work[:5])
+    for i in range(n):
+        near[i, i] = far[i, i] = math.log(0.5)
+        for j in range(i + 1, n):
+            d = abs(y[i] - y[j])
+            near[i, j] = near[j, i] = math.log(0.5 - 0.5 * d) if d < 1 else -math.inf
+            far[i, j] = far[j, i] = math.log(0.5 + 0.5 * d)
+            sec[j] += expected_utility_neutral(p[i, j], s[j], d, d_mu[i], q, t)
+            sec[i] += expected_utility_neutral(p[j, i], s[i], d, d_mu[j], q, t)
+    risk_exponents(sec[:n], r)
+    for i in range(n):
+        usq[i] = utility_status_quo(r[i])
+        for j in range(n):
+            eu[i, j] = 0.0 if i == j else _challenge(p[i, j], s[j], abs(y[i] - y[j]), d_mu[i], r[i], usq[i],
+                                                     near[i, j], far[i, j], q, t)
+    moved = 0.0
+    for i in range(n):
+        pick, pick_kind, pick_move, pick_gain, target = -1, 0, math.inf, -math.inf, x[i]
+        for j in range(n):
+            if j == i:
+                continue
+            b = eu[j, i]
+            if perception == 1:
+                b = _challenge(p[j, i], s[i], abs(y[i] - y[j]), d_mu[j], r[i], usq[i], near[i, j], far[i, j], q, t)
+            to, k, move = offer(eu[i, j], b, x[i], x[j])
+            if k == 0:
+                continue
+            gain_first = offer_choice == 1 and b != pick_gain
+            if (b > pick_gain) if gain_first else (move < pick_move):
+                pick, pick_kind, pick_move, pick_gain, target = j, k, move, b, to
+        new[i] = min(hi, max(lo, target))
+        sender[i], kind[i] = pick, pick_kind
+        moved = max(moved, abs(new[i] - x[i]))
+    return moved
 
 
-def choose_offer(x: np.ndarray, target: np.ndarray, b: np.ndarray,
-                 rule: OfferChoice = "smallest_move") -> np.ndarray:
-    """Index of the sender whose offer each receiver takes (−1: none).
+@numba.njit(cache=True)
+def _iterate(x: np.ndarray, s: np.ndarray, c: np.ndarray, lo: float, hi: float, max_rounds: int,
+             tolerance: float, voters: int, perception: int, offer_choice: int, anchor: int, q: float,
+             t: float, hist_x: np.ndarray, hist_r: np.ndarray, hist_sender: np.ndarray,
+             hist_kind: np.ndarray) -> tuple[int, bool]:
+    """Rounds for one draw until the largest move < tolerance·R or ``max_rounds``; ``x`` ends as the
+    final positions. Each round is written to the ``hist_*`` rows when they have any.
+    Returns (rounds, converged)."""
+    n = x.shape[0]
+    x0, span = x.min(), x.max() - x.min()
+    if span <= 0:
+        return 0, True
+    w = c * s
+    new, r = np.empty(n), np.empty(n)
+    ints = np.empty((3, n), np.int64)
+    sender, kind, order = ints[0], ints[1], ints[2]
+    work, pairs = np.empty((9, n + 1)), np.empty((4, n, n))
+    record = hist_x.shape[0] > 0
+    for round_no in range(1, max_rounds + 1):
+        moved = _round(x, s, w, x0, span, lo, hi, voters, perception, offer_choice, anchor, q, t,
+                       new, r, sender, kind, order, work, pairs)
+        x[:] = new
+        if record:
+            hist_x[round_no - 1], hist_r[round_no - 1] = new, r
+            hist_sender[round_no - 1], hist_kind[round_no - 1] = sender, kind
+        if moved < tolerance * span:
+            return round_no, True
+    return max_rounds, False
 
-    ``smallest_move`` (default, models.md §2): the offer needing the smallest move; ``largest_gain``:
-    the sender expecting the largest gain B, then the smallest move. Ties go to the lower index.
-    """
-    valid = ~np.isnan(target)
-    return _choose(np.where(valid, np.abs(target - x[:, :, None]), 0.0), valid, b, rule)
 
-
-def _choose(move: np.ndarray, valid: np.ndarray, b: np.ndarray, rule: OfferChoice) -> np.ndarray:
-    if rule == "largest_gain":
-        gain = b * valid - _BIG * ~valid
-        valid = valid & (gain == gain.max(axis=-1, keepdims=True))
-    key = move + _BIG * ~valid
-    pick = np.argmin(key, axis=-1)
-    return np.where(valid.any(axis=-1), pick, -1)
+@numba.njit(cache=True, parallel=True)
+def _solve_all(x: np.ndarray, s: np.ndarray, c: np.ndarray, lo: float, hi: float, max_rounds: int,
+               tolerance: float, voters: int, perception: int, offer_choice: int, anchor: int, q: float,
+               t: float, rounds: np.ndarray, converged: np.ndarray) -> None:
+    """:func:`_iterate` for every draw (row of ``x``, updated in place), in parallel threads."""
+    no_x, no_i = np.empty((0, x.shape[1])), np.empty((0, x.shape[1]), np.int64)
+    for k in numba.prange(x.shape[0]):
+        rounds[k], converged[k] = _iterate(x[k], s[k], c[k], lo, hi, max_rounds, tolerance, voters,
+                                           perception, offer_choice, anchor, q, t, no_x, no_x, no_i, no_i)
 
 
 class ExpectedUtility(BargainingModel):
@@ -284,9 +248,10 @@ class ExpectedUtility(BargainingModel):
 
     Variant parameters (defaults in brackets): ``voters`` who votes in Pᵢ(j) [all];
     ``perception`` whose risk exponent evaluates the sender's EUⱼ(i) — its ``own`` rⱼ [own] or the
-    ``receiver``'s rᵢ (i's perception); ``offer_choice`` [smallest_move]; ``anchor`` μ in Ub/Uw is
-    the weighted ``mean`` [mean] or the ``median``; ``q`` and ``t`` the status-quo probabilities
-    Q and T [1, 1].
+    ``receiver``'s rᵢ (i's perception); ``offer_choice`` [smallest_move]: the offer needing the
+    smallest move, or ``largest_gain``, the sender expecting the largest gain B, then the smallest
+    move (ties go to the lower index); ``anchor`` μ in Ub/Uw is the weighted ``mean`` [mean] or the
+    ``median``; ``q`` and ``t`` the status-quo probabilities Q and T [1, 1].
     """
 
     name = "eum"
@@ -304,107 +269,52 @@ class ExpectedUtility(BargainingModel):
         self.q = q
         self.t = t
 
-    # -- one round ---------------------------------------------------------------------------------
-    def step(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, x0_min: np.ndarray, span: np.ndarray,
-             scale: tuple[float, float], record: bool = False) -> dict[str, np.ndarray]:
-        """One round for the draws in ``x`` (R, n); returns the new positions and the round's numbers."""
-        w = c * s
-        mean = weighted_mean(x, s, c)
-        mu = mean if self.anchor == "mean" else condorcet_median(x, w)
-        mu = np.where(np.isnan(mu), x.mean(axis=1), mu)
-        y = (x - x0_min[:, None]) / span[:, None]
-        d = np.abs(y[:, :, None] - y[:, None, :])
-        d_mu = np.abs(x - mu[:, None]) / span[:, None]
-        p = win_probability(y, w, self.voters)
-        r = risk_exponent(expected_utility_neutral(p, s, d, d_mu, self.q, self.t))
-        logs = symmetric_logs(d)
-        eu = expected_utility(p, s, d, d_mu, r[:, :, None], self.q, self.t, logs)
-        if self.perception == "receiver":
-            b = expected_utility(p, s, d, d_mu, r[:, None, :], self.q, self.t, logs).transpose(0, 2, 1)
-        else:
-            b = eu.transpose(0, 2, 1)
-        offers = _offers(x, eu, b)
-        pick = _choose(offers["move"], offers["valid"], b, self.offer_choice)
-        safe = np.maximum(pick, 0)[:, :, None]
-        full = np.take_along_axis(offers["full"], safe, axis=2)[:, :, 0]
-        partial = np.take_along_axis(offers["partial"], safe, axis=2)[:, :, 0]
-        sender_x = np.take_along_axis(x, safe[:, :, 0], axis=1)
-        chosen = np.where(full, sender_x, partial)
-        new = np.clip(np.where(pick >= 0, chosen, x), *scale)
-        out = {"x": new, "mean": mean, "r": r, "sender": pick}
-        if record:
-            confront = np.take_along_axis(offers["confront"], safe, axis=2)[:, :, 0]
-            out["kind"] = np.where(pick >= 0, np.where(confront, 1, np.where(full, 3, 2)), 0)
-        return out
-
-    # -- many draws ---------------------------------------------------------------------------------
-    def run(self, batch: Batch, record: bool = False) -> tuple[BatchResult, list[dict[str, np.ndarray]]]:
-        """Iterate to convergence for every draw; ``record`` keeps each round (for traces)."""
-        x = batch.position.astype(float).copy()
-        s, c = batch.salience.astype(float), batch.capability.astype(float)
-        w = c * s
-        runs = x.shape[0]
-        x0_min = x.min(axis=1)
-        span = np.ptp(x, axis=1)
-        rounds = np.zeros(runs, dtype=int)
-        converged = span <= 0
-        active = np.flatnonzero(~converged)
-        safe_span = np.where(span > 0, span, 1.0)
-        history: list[dict[str, np.ndarray]] = []
-        for round_no in range(1, self.max_rounds + 1):
-            if active.size == 0:
-                break
-            out = self.step(x[active], s[active], c[active], x0_min[active], safe_span[active],
-                            batch.scale, record)
-            moved = np.abs(out["x"] - x[active]).max(axis=1)
-            x[active] = out["x"]
-            rounds[active] = round_no
-            if record:
-                history.append({**out, "active": active.copy()})
-            done = moved < self.tolerance * safe_span[active]
-            converged[active[done]] = True
-            active = active[~done]
-        median = condorcet_median(x, w)
-        mean = weighted_mean(x, s, c)
-        return BatchResult(median, converged, rounds, {"mean": mean, "final": x}), history
+    def _settings(self) -> tuple:
+        return (int(self.max_rounds), float(self.tolerance), VOTERS[self.voters], PERCEPTION[self.perception],
+                OFFER_CHOICE[self.offer_choice], ANCHOR[self.anchor], float(self.q), float(self.t))
 
     def solve_batch(self, batch: Batch) -> BatchResult:
-        n = batch.position.shape[1]
-        size = max(1, CHUNK_ELEMENTS // max(1, n * n))
-        parts = [self.run(batch.take(slice(i, i + size)))[0] for i in range(0, batch.runs, size)]
-        return BatchResult.concat(parts)
+        x = np.array(batch.position, float)
+        s, c = np.ascontiguousarray(batch.salience, float), np.ascontiguousarray(batch.capability, float)
+        rounds, converged = np.zeros(batch.runs, np.int64), np.zeros(batch.runs, bool)
+        _solve_all(x, s, c, float(batch.scale[0]), float(batch.scale[1]), *self._settings(), rounds, converged)
+        return BatchResult(condorcet_median(x, c * s), converged, rounds,
+                           {"mean": weighted_mean(x, s, c), "final": x})
 
-    # -- one table, with its trace ------------------------------------------------------------------
+    def history(self, batch: Batch) -> dict[str, np.ndarray]:
+        """Every round of the batch's first draw: positions after it (``x``), risk exponents (``r``),
+        whose offer each actor took (``sender``, −1: none) and its kind (``kind``, :data:`KINDS`);
+        plus ``rounds`` and ``converged``."""
+        n, rounds_max = batch.position.shape[1], self.max_rounds
+        x = np.array(batch.position[0], float)
+        hist = {"x": np.empty((rounds_max, n)), "r": np.empty((rounds_max, n)),
+                "sender": np.empty((rounds_max, n), np.int64), "kind": np.empty((rounds_max, n), np.int64)}
+        rounds, converged = _iterate(x, np.array(batch.salience[0], float), np.array(batch.capability[0], float),
+                                     float(batch.scale[0]), float(batch.scale[1]), *self._settings(),
+                                     hist["x"], hist["r"], hist["sender"], hist["kind"])
+        return {**{k: v[:rounds] for k, v in hist.items()}, "rounds": rounds, "converged": converged}
+
     def solve(self, stakeholders: Stakeholders, *, rng: np.random.Generator | None = None) -> Outcome:
-        batch = Batch.of(stakeholders)
-        result, history = self.run(batch, record=True)
+        hist = self.history(Batch.of(stakeholders))
         names = list(stakeholders.actor)
-        w = stakeholders.weight
-        rows = [{"round": 0, **dict(zip(names, stakeholders.position, strict=True)),
-                 "mean": float(weighted_mean(stakeholders.position, stakeholders.salience,
-                                             stakeholders.capability)),
-                 "median": float(condorcet_median(stakeholders.position[None], w[None])[0])}]
-        moves = []
-        for k, rec in enumerate(history, start=1):
-            xk = rec["x"][0]
-            rows.append({"round": k, **dict(zip(names, xk, strict=True)),
-                         "mean": float(weighted_mean(xk, stakeholders.salience, stakeholders.capability)),
-                         "median": float(condorcet_median(xk[None], w[None])[0])})
-            for i, (sender, kind) in enumerate(zip(rec["sender"][0], rec["kind"][0], strict=True)):
-                if sender >= 0:
-                    moves.append({"round": k, "actor": names[i], "accepts": names[sender],
-                                  "kind": KINDS[int(kind)], "to": float(xk[i])})
-        trace = pd.DataFrame(rows)
-        converged = bool(result.converged[0])
-        risk = history[0]["r"][0] if history else np.ones(len(names))
+        s, c = stakeholders.salience, stakeholders.capability
+        positions = np.vstack([stakeholders.position[None].astype(float), hist["x"]])
+        trace = pd.DataFrame(positions, columns=names)
+        trace.insert(0, "round", np.arange(len(positions)))
+        trace["mean"] = weighted_mean(positions, s, c)
+        trace["median"] = condorcet_median(positions, c * s)
+        moves = [{"round": k + 1, "actor": names[i], "accepts": names[j], "kind": KINDS[int(kind)],
+                  "to": float(positions[k + 1, i])}
+                 for k, (senders, kinds) in enumerate(zip(hist["sender"], hist["kind"], strict=True))
+                 for i, (j, kind) in enumerate(zip(senders, kinds, strict=True)) if j >= 0]
+        converged, rounds = bool(hist["converged"]), int(hist["rounds"])
+        risk = hist["r"][0] if rounds else np.ones(len(names))
         return Outcome(
-            self.name, float(result.position[0]), OK if converged else NOT_CONVERGED,
+            self.name, float(trace["median"].iloc[-1]), OK if converged else NOT_CONVERGED,
             "" if converged else f"no convergence within {self.max_rounds} rounds; the forecast "
-            "is the median of the last round", rounds=int(result.rounds[0]), converged=converged,
-            trace=trace, diagnostics={"mean": float(result.extra["mean"][0]),
-                                      "risk_exponents_round_1": dict(zip(names, np.round(risk, 9),
-                                                                         strict=True)),
-                                      "moves": pd.DataFrame(moves, columns=["round", "actor", "accepts",
-                                                                            "kind", "to"]),
+            "is the median of the last round", rounds=rounds, converged=converged,
+            trace=trace, diagnostics={"mean": float(trace["mean"].iloc[-1]),
+                                      "risk_exponents_round_1": dict(zip(names, np.round(risk, 9), strict=True)),
+                                      "moves": pd.DataFrame(moves, columns=["round", "actor", "accepts", "kind", "to"]),
                                       "params": self.get_params()},
         )

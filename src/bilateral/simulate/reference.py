@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bilateral.simulate.eum import EU_TOLERANCE, MEDIAN_TOLERANCE
+from bilateral.simulate.eum import EU_TOLERANCE
+from bilateral.simulate.votes import MEDIAN_TOLERANCE
 
 
 @dataclass
