@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -38,7 +37,7 @@ RoundsOpt = Annotated[int | None, typer.Option(
 ToleranceOpt = Annotated[float | None, typer.Option(
     "--tolerance", help="EUM: stop when the largest move < tolerance × range (default 0.001).")]
 WorkersOpt = Annotated[int, typer.Option(
-    "--workers", "-w", min=0, help="Processes for the Monte Carlo (0: one per CPU).")]
+    "--workers", "-w", min=0, help="Threads for the EUM and SMP Monte Carlo (0: one per CPU).")]
 
 
 def _scale(text: str | None) -> tuple[float, float] | None:
@@ -107,7 +106,6 @@ def simulate(
             m.max_rounds = max_rounds
         if tolerance is not None and hasattr(m, "tolerance"):
             m.tolerance = tolerance
-    workers = workers or (os.cpu_count() or 1)
     quiet = fmt is not Format.table and output is None
     label = figures.anchor_label(case, sh.breakthrough)
 

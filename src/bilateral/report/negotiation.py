@@ -3,7 +3,6 @@ scenarios and the breakthrough probability (template: ``templates/negotiation.ht
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -134,9 +133,8 @@ def negotiation_section(case: Case, *, runs: int = 1000, seed: int = 0, workers:
 
     ``runs`` Monte Carlo draws for the distributions and the breakthrough probability;
     ``scenario_runs`` draws per scenario for the scenario table's probabilities (0: point values);
-    ``workers`` processes for the Monte Carlo (0: one per CPU).
+    ``workers`` threads for the Monte Carlo (0: one per CPU).
     """
-    workers = workers or (os.cpu_count() or 1)
     sh = load_stakeholders(case)
     result = forecast(sh)
     mc = monte_carlo(sh, runs=runs, seed=seed, workers=workers)

@@ -2,18 +2,18 @@
 
 Each run draws every actor's position, salience and capability from a triangular distribution on
 its (low, value, high) range (or uniform on (low, high)); all runs are solved at once by each
-model's ``solve_batch``, optionally split over processes. Every run is then ratified (its own
-win-sets from its own draws of the veto players' positions), and a breakthrough is a ratifiable
-outcome at or above the case's threshold. Same seed, same numbers, whatever the number of workers.
+model's ``solve_batch`` (the iterative models' compiled rounds run the draws in parallel threads).
+Every run is then ratified (its own win-sets from its own draws of the veto players' positions),
+and a breakthrough is a ratifiable outcome at or above the case's threshold. Same seed, same
+numbers, whatever the number of workers.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any, Literal
 
+import numba
 import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
@@ -62,19 +62,14 @@ def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, flo
     return successes / trials, float(ci.low), float(ci.high)
 
 
-def _solve(args: tuple[BargainingModel, Batch]) -> BatchResult:
-    model, batch = args
-    return model.solve_batch(batch)
-
-
-def solve_parallel(model: BargainingModel, batch: Batch, workers: int = 1) -> BatchResult:
-    """``model.solve_batch`` over the runs, split into ``workers`` processes when above 1."""
-    if workers <= 1 or batch.runs < 2 * workers:
+def solve_parallel(model: BargainingModel, batch: Batch, workers: int = 0) -> BatchResult:
+    """``model.solve_batch`` with the draws spread over ``workers`` threads (0: one per CPU)."""
+    previous = numba.get_num_threads()
+    numba.set_num_threads(min(workers or numba.config.NUMBA_NUM_THREADS, numba.config.NUMBA_NUM_THREADS))
+    try:
         return model.solve_batch(batch)
-    edges = np.linspace(0, batch.runs, workers + 1).astype(int)
-    parts = [(model, batch.take(slice(a, b))) for a, b in pairwise(edges)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return BatchResult.concat(list(pool.map(_solve, parts)))
+    finally:
+        numba.set_num_threads(previous)
 
 
 @dataclass
@@ -139,11 +134,12 @@ class MonteCarlo:
 def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int = 1000,
                 seed: int | None = 0, rng: np.random.Generator | None = None,
                 distribution: Distribution = "triangular", threshold: float | None = None,
-                workers: int = 1) -> MonteCarlo:
+                workers: int = 0) -> MonteCarlo:
     """Run every model on ``runs`` draws of the stakeholders (a case, a CSV or a Stakeholders).
 
     ``threshold`` defaults to the case's breakthrough threshold; a breakthrough in a run is a
-    ratifiable outcome ≥ threshold. ``rng`` overrides ``seed``.
+    ratifiable outcome ≥ threshold. ``rng`` overrides ``seed``. ``workers``: threads for the
+    iterative models (0: one per CPU).
     """
     sh = load_stakeholders(source)
     rng = rng if rng is not None else np.random.default_rng(seed)

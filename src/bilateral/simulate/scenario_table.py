@@ -14,7 +14,7 @@ from bilateral.simulate.scenarios import apply_scenario, changed_actors, select_
 
 
 def scenario_table(case: Any, scenarios: list[str] | None = None, models: Any = "all", *,
-                   runs: int = 0, seed: int | None = 0, workers: int = 1,
+                   runs: int = 0, seed: int | None = 0, workers: int = 0,
                    base: Stakeholders | None = None) -> pd.DataFrame:
     """One row per scenario (the baseline first) and model.
 
