@@ -12,17 +12,51 @@ Notebook use::
     bilateral.index("RUS", "JPN", freq="month")      # pandas DataFrame, citations in .attrs
 """
 
-from bilateral import explain, simulate
-from bilateral.case import Case, builtin_cases, load_case, validate_case
-from bilateral.codes import cameo, goldstein, quad_class, to_iso3
-from bilateral.data.store import Store
-from bilateral.errors import BilateralError, CaseError, Problem
-from bilateral.measure.index import dyad_index
-from bilateral.measure.index import relations_index as index
-from bilateral.measure.panel import Panel, panel
-from bilateral.report import write_report
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+#: Public name → (module, attribute; None for the module itself). Imported on first use (PEP 562),
+#: so that the command line starts without loading every library the notebook API can reach.
+_EXPORTS: dict[str, tuple[str, str | None]] = {
+    "explain": ("bilateral.explain", None),
+    "simulate": ("bilateral.simulate", None),
+    "Case": ("bilateral.case", "Case"),
+    "builtin_cases": ("bilateral.case", "builtin_cases"),
+    "load_case": ("bilateral.case", "load_case"),
+    "validate_case": ("bilateral.case", "validate_case"),
+    "cameo": ("bilateral.codes", "cameo"),
+    "goldstein": ("bilateral.codes", "goldstein"),
+    "quad_class": ("bilateral.codes", "quad_class"),
+    "to_iso3": ("bilateral.codes", "to_iso3"),
+    "Store": ("bilateral.data.store", "Store"),
+    "BilateralError": ("bilateral.errors", "BilateralError"),
+    "CaseError": ("bilateral.errors", "CaseError"),
+    "Problem": ("bilateral.errors", "Problem"),
+    "dyad_index": ("bilateral.measure.index", "dyad_index"),
+    "index": ("bilateral.measure.index", "relations_index"),
+    "Panel": ("bilateral.measure.panel", "Panel"),
+    "panel": ("bilateral.measure.panel", "panel"),
+    "write_report": ("bilateral.report", "write_report"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'bilateral' has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = importlib.import_module(module)
+    value = value if attribute is None else getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "BilateralError",

@@ -9,8 +9,6 @@ import typer
 
 from bilateral.case import load_case
 from bilateral.cli.output import Format, console, emit
-from bilateral.explain.engine import explain as run_explain
-from bilateral.explain.engine import summarise
 
 
 def explain(
@@ -23,6 +21,9 @@ def explain(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
 ) -> None:
     """Give each hypothesis a verdict (supported, contradicted, inconclusive, no data) with its evidence."""
+    from bilateral.explain.engine import explain as run_explain
+    from bilateral.explain.engine import summarise
+
     data = load_case(case)
     with console.status("testing hypotheses against the measured series…"):
         table = run_explain(data, hypotheses=hypothesis, store=store, method=adjust)
