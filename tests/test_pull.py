@@ -1,5 +1,5 @@
-"""``data pull`` against a local HTTP server on 127.0.0.1 serving ../shared/data: checksums,
-resume with HTTP Range, corrupted and interrupted downloads; the catalogue; ``data status``."""
+"""``data pull`` (pooch) against a local HTTP server on 127.0.0.1 serving ../shared/data: checksums,
+resume with HTTP Range, corrupted and interrupted downloads, 404; the catalogue; ``data status``."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from typing import ClassVar
 from urllib.parse import unquote
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from bilateral import BilateralError
-from bilateral.cli import data as data_cli
+from bilateral.cli import app
 from bilateral.data import catalog
-from bilateral.data.pull import ChecksumError, pull
+from bilateral.data.paths import data_dir
+from bilateral.data.pull import ChecksumError, pull, registry
 
 VOTES = "unvotes/un_votes.rda"
 
@@ -203,8 +203,6 @@ def test_status_lists_presence_version_and_licence(mirror, shared, tmp_path):
 
 def test_cli_pull_and_status(mirror, tmp_path, monkeypatch):
     monkeypatch.setenv("BILATERAL_DATA", str(tmp_path))
-    app = typer.Typer()
-    app.add_typer(data_cli.app, name="data")
     runner = CliRunner()
     result = runner.invoke(app, ["data", "pull", "opinion", "--base-url", mirror.url])
     assert result.exit_code == 0, result.output
@@ -217,3 +215,19 @@ def test_cli_pull_and_status(mirror, tmp_path, monkeypatch):
     assert ",complete," in rows["opinion"] and ",missing," in rows["unvotes"]
     failed = runner.invoke(app, ["data", "pull", "nonsense", "--base-url", mirror.url])
     assert isinstance(failed.exception, BilateralError)
+
+
+def test_the_catalogue_is_a_pooch_registry(tmp_path):
+    entries = catalog.dataset("unvotes").files
+    fetcher = registry(entries, tmp_path, "http://127.0.0.1:8000/")
+    assert fetcher.registry[VOTES] == "sha256:cf814a48bc536e8f87f8e027942ac515fe6aae9d63cd71dd88ed718b14887e87"
+    assert fetcher.get_url(VOTES) == "http://127.0.0.1:8000/unvotes/un_votes.rda"
+    assert registry(entries, tmp_path).get_url(VOTES) == next(f.url for f in entries if f.path == VOTES)
+
+
+def test_data_directory_defaults_to_the_user_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv("BILATERAL_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert data_dir() == tmp_path / "cache/bilateral/data"
+    monkeypatch.setenv("BILATERAL_DATA", str(tmp_path / "mine"))
+    assert data_dir() == tmp_path / "mine"

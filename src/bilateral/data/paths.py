@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_cache_path
+
 from bilateral.errors import BilateralError
 
 ENV_VAR = "BILATERAL_DATA"
-DEFAULT_DIR = Path("~/.cache/bilateral/data")
 
 
 class MissingDataError(BilateralError):
@@ -28,9 +29,13 @@ class MissingDataError(BilateralError):
 
 
 def data_dir() -> Path:
-    """``$BILATERAL_DATA``, or ``~/.cache/bilateral/data`` when it is not set."""
+    """``$BILATERAL_DATA``, or the user cache directory's ``data`` folder when it is not set.
+
+    The cache directory is platformdirs' ``user_cache_path("bilateral")``: ``~/.cache/bilateral``
+    on Linux (``$XDG_CACHE_HOME`` honoured), ``~/Library/Caches/bilateral`` on macOS.
+    """
     value = os.environ.get(ENV_VAR, "").strip()
-    return Path(value).expanduser() if value else DEFAULT_DIR.expanduser()
+    return Path(value).expanduser() if value else user_cache_path("bilateral") / "data"
 
 
 def locate(dataset: str, relpath: str, root: Path | None = None) -> Path:

@@ -1,23 +1,26 @@
-"""``bilateral data pull``: download catalogued files with progress, sha256 checks and resume.
+"""``bilateral data pull``: download catalogued files with pooch — sha256 checks, resume, progress.
 
-Each file is downloaded to ``<file>.part`` beside its target. An interrupted download keeps the
-``.part`` file and the next pull asks the server for the rest with an HTTP ``Range`` request. A
-finished download is checked against the catalogue's sha256: on a match it is renamed onto the
-target in one atomic step (``os.replace``); on a mismatch it is deleted and the pull fails, so a
-corrupt file never takes a target's place.
+The catalogue (``catalog_files.csv``) is a pooch registry: each file's path in the data directory,
+its sha256 and its original public URL. :meth:`pooch.Pooch.fetch` skips a file already present
+with the right hash, and checks every download before moving it onto its target, so a corrupt
+download never takes a target's place (pooch deletes it and raises).
+
+Pooch's own HTTP downloader starts over after an interruption; :class:`ResumingDownloader` is a
+pooch downloader that keeps ``<file>.part`` beside the target and asks the server for the rest
+with an HTTP ``Range`` request on the next pull.
 """
 
 from __future__ import annotations
 
-import os
-import urllib.error
-import urllib.request
-from collections.abc import Iterable
+import logging
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http.client import HTTPException
 from pathlib import Path
 from urllib.parse import quote
 
+import pooch
+import requests
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,12 +31,13 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from bilateral.data.catalog import DataFile, dataset, datasets, sha256_file
+from bilateral.data.catalog import DataFile, dataset, datasets
 from bilateral.data.paths import data_dir
 from bilateral.errors import BilateralError
 
 CHUNK = 1 << 16
 TIMEOUT = 60
+pooch.get_logger().setLevel(logging.WARNING)  # the progress bar says what is fetched
 
 
 class ChecksumError(BilateralError):
@@ -49,89 +53,92 @@ class Pulled:
     bytes: int
 
 
-def _url(entry: DataFile, base_url: str | None) -> str:
-    if base_url:
-        return base_url.rstrip("/") + "/" + quote(entry.path)
-    return entry.url
+def registry(entries: Iterable[DataFile], root: Path, base_url: str | None = None) -> pooch.Pooch:
+    """A pooch over ``root`` for the given catalogue files (URLs under ``base_url`` when given)."""
+    entries = list(entries)
+    urls = {f.path: base_url.rstrip("/") + "/" + quote(f.path) if base_url else f.url for f in entries}
+    return pooch.create(path=root, base_url="", registry={f.path: f"sha256:{f.sha256}" for f in entries},
+                        urls=urls)
 
 
-def _open(url: str, offset: int):
-    headers = {"User-Agent": "bilateral-data-pull"}
-    if offset:
-        headers["Range"] = f"bytes={offset}-"
-    return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=TIMEOUT)
+class ResumingDownloader:
+    """A pooch downloader that resumes an interrupted download of one catalogue file.
 
+    Bytes go to ``<target>.part``; a ``.part`` file left by an earlier pull is continued with
+    ``Range: bytes=N-`` (restarted when the server ignores the range, or has fewer bytes). When
+    the ``.part`` file is complete it is moved onto the temporary file pooch checks. ``status``
+    becomes ``downloaded`` or ``resumed``.
+    """
 
-def _download(entry: DataFile, url: str, part: Path, advance) -> str:
-    """Fetch ``url`` into ``part`` (resuming it when it exists); return downloaded/resumed."""
-    offset = part.stat().st_size if part.exists() else 0
-    if offset >= entry.size:  # a complete partial file that failed its check, or an over-long one
-        part.unlink()
-        advance(-offset)
-        offset = 0
-    try:
-        response = _open(url, offset)
-    except urllib.error.HTTPError as err:
-        if err.code == 416 and offset:  # the server has fewer bytes than the partial file
+    def __init__(self, entry: DataFile, target: Path, advance: Callable[[int], object]):
+        self.entry, self.part, self.advance = entry, target.with_name(target.name + ".part"), advance
+        self.status = ""
+
+    def __call__(self, url: str, output_file: str, pooch_: pooch.Pooch | None = None) -> None:
+        part, size = self.part, self.entry.size
+        offset = part.stat().st_size if part.exists() else 0
+        if offset > size:
             part.unlink()
-            advance(-offset)
-            return _download(entry, url, part, advance)
-        raise BilateralError(f"{url}: HTTP {err.code} {err.reason} — check the address "
-                             "(or --base-url) and try again") from None
-    except (urllib.error.URLError, OSError) as err:
-        raise BilateralError(f"cannot reach {url} ({getattr(err, 'reason', err)}) — check the "
-                             "network or --base-url; nothing was written") from None
-    resumed = offset > 0 and response.status == 206
-    if offset and not resumed:  # the server ignored the Range header: start from the beginning
-        advance(-offset)
-        offset = 0
-    written = offset
-    try:
-        with response, part.open("ab" if resumed else "wb") as out:
-            while block := response.read(CHUNK):
-                out.write(block)
-                written += len(block)
-                advance(len(block))
-    except (OSError, HTTPException) as err:
-        raise BilateralError(
-            f"download of {entry.path} from {url} stopped after {written} of {entry.size} bytes "
-            f"({type(err).__name__}); the partial file {part} was kept — run the same pull again "
-            "to resume"
-        ) from None
-    return "resumed" if resumed else "downloaded"
+            offset = 0
+        self.advance(offset)
+        if offset < size:
+            offset = self._fetch(url, offset)
+        self.status = self.status or ("resumed" if offset else "downloaded")
+        part.replace(output_file)
+
+    def _fetch(self, url: str, offset: int) -> int:
+        """Stream ``url`` into the ``.part`` file from ``offset``; return the offset it resumed from."""
+        headers = {"User-Agent": "bilateral-data-pull", **({"Range": f"bytes={offset}-"} if offset else {})}
+        try:
+            response = requests.get(url, headers=headers, stream=True, timeout=TIMEOUT)
+        except requests.RequestException as err:
+            raise BilateralError(f"cannot reach {url} ({type(err).__name__}) — check the network or the "
+                                 "mirror's address; nothing was written") from None
+        with response:
+            if response.status_code == 416 and offset:  # the server has fewer bytes than the .part file
+                self.part.unlink()
+                self.advance(-offset)
+                return self._fetch(url, 0)
+            if response.status_code >= 400:
+                raise BilateralError(f"{url}: HTTP {response.status_code} {response.reason} — check the "
+                                     "address (or the mirror's base URL) and try again")
+            if offset and response.status_code != 206:  # the range was ignored: start again
+                self.advance(-offset)
+                offset = 0
+            written, reason = offset, "the server closed the connection"
+            try:
+                with self.part.open("ab" if offset else "wb") as out:
+                    for block in response.iter_content(CHUNK):
+                        out.write(block)
+                        written += len(block)
+                        self.advance(len(block))
+            except (OSError, requests.RequestException) as err:
+                reason = type(err).__name__
+        if written < self.entry.size:
+            raise BilateralError(
+                f"download of {self.entry.path} from {url} stopped after {written} of {self.entry.size} "
+                f"bytes ({reason}); the partial file {self.part} was kept — run the same pull again to resume")
+        return offset
 
 
 def pull_file(entry: DataFile, root: Path, base_url: str | None = None,
-              advance=lambda n: None) -> Pulled:
+              advance: Callable[[int], object] = lambda n: None) -> Pulled:
     """Make ``root/entry.path`` hold the catalogued file, downloading only what is needed."""
     target = root / entry.path
-    if target.is_file() and target.stat().st_size == entry.size and sha256_file(target) == entry.sha256:
+    downloader = ResumingDownloader(entry, target, advance)
+    fetcher = registry([entry], root, base_url)
+    try:
+        fetcher.fetch(entry.path, downloader=downloader)
+    except ValueError as err:  # pooch: the download's hash differs from the registry's
+        got = re.search(r"but got (\w+)", str(err))
+        raise ChecksumError(
+            f"{entry.path}: sha256 mismatch — expected {entry.sha256}, got {got[1] if got else 'another'} "
+            f"from {fetcher.get_url(entry.path)}. The corrupt download was deleted and {target} was left as "
+            "it was; pull again, or check that the source serves the catalogued file") from None
+    if not downloader.status:
         advance(entry.size)
         return Pulled(entry.path, "present", 0)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    url = _url(entry, base_url)
-    if part.exists():
-        advance(part.stat().st_size)
-    if part.exists() and part.stat().st_size == entry.size and sha256_file(part) == entry.sha256:
-        how = "resumed"  # finished earlier but never moved into place
-    else:
-        how = _download(entry, url, part, advance)
-    if part.stat().st_size < entry.size:
-        raise BilateralError(
-            f"download of {entry.path} from {url} stopped after {part.stat().st_size} of "
-            f"{entry.size} bytes; the partial file {part} was kept — run the same pull again to resume"
-        )
-    got = sha256_file(part)
-    if got != entry.sha256:
-        part.unlink()
-        raise ChecksumError(
-            f"{entry.path}: sha256 mismatch — expected {entry.sha256}, got {got} from {url}. The "
-            f"corrupt download was deleted and {target} was left as it was; pull again, or check "
-            "that the source (or --base-url) serves the catalogued file"
-        )
-    os.replace(part, target)
-    return Pulled(entry.path, how, entry.size)
+    return Pulled(entry.path, downloader.status, entry.size)
 
 
 def pull(names: Iterable[str] | None = None, *, base_url: str | None = None,
@@ -152,6 +159,5 @@ def pull(names: Iterable[str] | None = None, *, base_url: str | None = None,
         task = progress.add_task("pull", total=sum(f.size for f in entries))
         for entry in entries:
             progress.update(task, description=entry.path)
-            results.append(pull_file(entry, base, base_url,
-                                     lambda n: progress.advance(task, n)))
+            results.append(pull_file(entry, base, base_url, lambda n: progress.advance(task, n)))
     return results
