@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from bilateral.case.series import parse_series_ref
+from bilateral.errors import BilateralError
+from bilateral.registry import methods as method_registry
 
 Id = Annotated[str, Field(pattern=r"^([a-z][a-z0-9_]*|[A-Z]{3})$")]
 Unit = Annotated[float, Field(ge=0, le=1)]
@@ -137,42 +139,18 @@ class Factor(Cited):
     actors: list[str] = []
 
 
-Method = Literal[
-    "period_comparison", "ranking", "event_study", "change_points", "regression", "granger",
-    "decoupling", "trend",
-]
-
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "period_comparison": ("groups", "compare"),
-    "ranking": ("groups", "target"),
-    "event_study": ("event", "window"),
-    "change_points": (),
-    "regression": ("predictors",),
-    "granger": ("predictors",),
-    "decoupling": ("predictors",),
-    "trend": (),
-}
-
-EXPECT: dict[str, tuple[str, ...]] = {
-    "period_comparison": ("higher", "lower"),
-    "ranking": ("best", "worst"),
-    "event_study": ("increase", "decrease", "no_change"),
-    "change_points": ("break_at", "no_break"),
-    "regression": ("positive", "negative", "none"),
-    "granger": ("causes", "no_cause"),
-    "decoupling": ("decoupled", "coupled"),
-    "trend": ("increase", "decrease", "flat"),
-}
-
-
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str | date) else value
 
 
 class TestSpec(Record):
-    """How the explain layer should test a hypothesis (methods and keys: docs/case-format.md)."""
+    """How the explain layer should test a hypothesis (methods and keys: docs/case-format.md).
 
-    method: Method
+    ``method``, ``expect`` and the keys each method needs are checked against the explain-method
+    registry (:mod:`bilateral.registry.methods`).
+    """
+
+    method: str
     series: list[str] = Field(min_length=1)
     expect: str
     supports: str
@@ -196,6 +174,15 @@ class TestSpec(Record):
         value = _as_list(value)
         return [v.isoformat() if isinstance(v, date) else v for v in value or []] or value
 
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, name: str) -> str:
+        try:
+            method_registry.method(name)
+        except BilateralError as err:
+            raise ValueError(str(err)) from None
+        return name
+
     @field_validator("series", "predictors")
     @classmethod
     def _known_series(cls, refs: list[str] | None) -> list[str] | None:
@@ -205,12 +192,14 @@ class TestSpec(Record):
 
     @model_validator(mode="after")
     def _method_keys(self) -> TestSpec:
-        missing = [key for key in REQUIRED[self.method] if getattr(self, key) in (None, [])]
+        entry = method_registry.method(self.method)
+        missing = [key for key in entry.required if getattr(self, key) in (None, [])]
         if missing:
             raise ValueError(f"method {self.method!r} needs {', '.join(missing)}")
-        if self.expect not in EXPECT[self.method]:
-            choices = " or ".join(EXPECT[self.method])
-            raise ValueError(f"expect {self.expect!r} does not fit {self.method!r}: use {choices}")
+        try:
+            entry.expectation(self.expect)
+        except BilateralError as err:
+            raise ValueError(str(err)) from None
         if self.compare is not None and len(self.compare) < 2:
             raise ValueError("compare needs two or more group ids")
         return self
