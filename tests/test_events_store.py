@@ -6,9 +6,11 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from bilateral import BilateralError
+import bilateral
+from bilateral import BilateralError, load_case
 from bilateral.data.events.formats import LAYOUTS, csv_layout
 from bilateral.data.store import Store
 
@@ -199,3 +201,82 @@ def test_killed_mid_file_leaves_nothing(tmp_path: Path):
         assert store.files().empty
         assert store.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 0
         assert store.ingest(path, dedup="none").stored == 1_500_000
+
+
+def test_ingest_frame_checks_fills_and_quarantines_by_row(store: Store):
+    frame = pd.DataFrame({
+        "event_id": ["a", "b", "c", "d", "e", "f"],
+        "date": ["2019-01-22", "2019-02-30", "2019-01-23", "2019-01-24", "2019-01-25", "2019-01-26"],
+        "source_iso3": ["JPN", "JPN", "JPN", "XXXX", "SUN", "JPN"],
+        "target_iso3": ["RUS", "RUS", "RUS", "RUS", "JPN", "RUS"],
+        "cameo": ["036", "036", "999", "036", "190", "042"],
+        "precision": ["day", "day", "day", "day", "month", "week"],
+    })
+    result = store.ingest_frame(frame, "mine", "notes.xlsx")
+    assert (result.read, result.stored, result.quarantined, result.duplicates) == (6, 2, 4, 0)
+    quarantine = store.quarantine()
+    assert list(quarantine["path"]) == ["notes.xlsx"] * 4
+    assert list(quarantine["line"]) == [2, 3, 4, 6]
+    assert list(quarantine["reason"]) == [
+        "bad date '2019-02-30' (expected %Y-%m-%d)", "unknown CAMEO code '999'",
+        "unknown source country 'XXXX'", "bad precision 'week' (use day, month, year, approx)"]
+    assert '"cameo": "999"' in quarantine["raw"][1]
+    rows = store.con.execute("SELECT event_id, date::VARCHAR, precision, source_iso3, cameo, root, quad_class, "
+                             "goldstein, plover, mentions, dataset, ref FROM event_rows ORDER BY event_id").fetchall()
+    assert rows == [("a", "2019-01-22", "day", "JPN", "036", "03", 1, 4.0, "AGREE", None, "mine", "notes.xlsx:1"),
+                    ("e", "2019-01-25", "month", "RUS", "190", "19", 4, -10.0, "ASSAULT", None, "mine",
+                     "notes.xlsx:5")]
+    assert store.ingest_frame(frame, "mine", "notes.xlsx").skipped
+    assert store.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 2
+
+
+def test_ingest_frame_with_plover_types_dates_and_errors(store: Store):
+    frame = pd.DataFrame({"date": pd.to_datetime(["2020-05-01", "2020-05-02"]), "source_iso3": ["RUS", "CHN"],
+                          "target_iso3": ["JPN", "JPN"], "plover": ["consult", "PROTEST"], "mentions": [3.0, None]})
+    result = store.ingest_frame(frame, "plover-sheet", "sheet")
+    assert (result.stored, result.quarantined) == (2, 0)
+    rows = store.con.execute("SELECT date::VARCHAR, cameo, goldstein, mentions, event_id FROM event_rows "
+                             "ORDER BY date").fetchall()
+    assert rows == [("2020-05-01", "04", 1.0, 3, None), ("2020-05-02", "14", -6.5, None, None)]
+    with pytest.raises(BilateralError, match=r"sheet: the events frame lacks column\(s\) target_iso3, cameo"):
+        store.ingest_frame(frame.drop(columns=["target_iso3", "plover"]), "x", "sheet")
+
+
+def test_ingest_case_goes_through_ingest_frame(store: Store):
+    case = load_case("russia-japan")
+    result = store.ingest_case(case)
+    events = case.table("events")
+    assert (result.layout, result.read, result.stored, result.quarantined) == ("frame", len(events), len(events), 0)
+    first = events.iloc[0]
+    row = store.con.execute("SELECT dataset, cameo, goldstein, ref FROM event_rows WHERE event_id = ?",
+                            [first["id"]]).fetchall()[0]
+    assert row == ("case:russia-japan", first["cameo"], first["goldstein"],
+                   f"{first['source']} {first['locator']}")
+    assert store.ingest_case(case).skipped
+
+
+def test_ingest_a_folder(shared: Path, store: Store):
+    results = store.ingest(shared / "data/events/gdelt2")
+    assert [(Path(r.path).name, r.stored) for r in results] == [("20180326044500.export.CSV", 1540),
+                                                                ("20191024143000.export.CSV", 2111)]
+    with pytest.raises(BilateralError, match="nowhere: no such file or folder"):
+        store.ingest(shared / "nowhere")
+
+
+def test_readme_sequence_in_one_process(shared: Path):
+    """``Store().ingest(file)`` then ``bilateral.index`` (read-only) while the first store is open."""
+    store = bilateral.Store()
+    store.ingest(sorted((shared / "data/events/icews-daily").glob("*.gz"))[0])
+    pair = store.con.execute("""SELECT count(*) FROM event_rows WHERE (source_iso3, target_iso3) IN
+                                (('RUS', 'JPN'), ('JPN', 'RUS'))""").fetchall()[0][0]
+    table = bilateral.index("RUS", "JPN", freq="year")
+    assert int(table["count"].sum()) == pair > 0
+    with bilateral.Store(read_only=True) as reader:
+        assert len(reader.files()) == 1
+    store.ingest_case(load_case("russia-japan"))  # the first store still writes after the others closed
+    assert set(store.stats()["dataset"]) == {"icews", "case:russia-japan"}
+    store.close()
+    with bilateral.Store(read_only=True) as reader:
+        with pytest.raises(BilateralError, match="this process has the store open read-only"):
+            bilateral.Store()
+        assert list(reader.files()["dataset"]) == ["icews", "case:russia-japan"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import glob
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bilateral.case import load_case
 from bilateral.cli.output import Format, console, emit
+from bilateral.data.events.files import expand
 from bilateral.data.events.formats import LAYOUTS, csv_layout
 from bilateral.data.store import Store
 from bilateral.errors import BilateralError
@@ -23,23 +23,6 @@ app = typer.Typer(help="Ingest event data into the store and inspect it.", no_ar
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store file (default $BILATERAL_HOME/store.duckdb).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
-
-
-def expand(patterns: list[str]) -> list[Path]:
-    """Files named directly, all files in named folders, and glob matches, in a stable order."""
-    found: list[Path] = []
-    for pattern in patterns:
-        path = Path(pattern)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            found.append(path)
-        else:
-            matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
-            if not matches:
-                raise BilateralError(f"{pattern}: no such file, folder or matching files")
-            found += matches
-    return found
 
 
 def _parse_map(text: str) -> dict[str, str]:

@@ -6,6 +6,9 @@ codebook, Schrodt et al.), ``goldstein`` (Goldstein 1992 weight, −10…+10, as
 (1 verbal cooperation, roots 01–05; 2 material cooperation, 06–08; 3 verbal conflict, 09–13;
 4 material conflict, 14–20) and ``plover`` (the PLOVER event type of the 2021 CAMEO→PLOVER table,
 looked up by code, then 3-digit code, then root; empty where PLOVER has no equivalent).
+
+The other way, :func:`plover_to_cameo` gives each PLOVER type the CAMEO code at the top of that
+type (the shortest code, the lowest among equals): an approximation, PLOVER being coarser.
 """
 
 from __future__ import annotations
@@ -37,6 +40,15 @@ def cameo_table() -> pd.DataFrame:
         table = pd.read_csv(handle, sep="\t", dtype={"code": str, "root": str, "plover": str})
     table["plover"] = table["plover"].fillna("")
     return table.set_index("code", drop=False)
+
+
+@cache
+def plover_to_cameo() -> dict[str, str]:
+    """PLOVER event type → the CAMEO code at the top of that type (e.g. ``CONSULT`` → ``04``)."""
+    table = cameo_table().reset_index(drop=True)
+    typed = table[table["plover"] != ""].assign(width=table["code"].str.len())
+    top = typed.sort_values(["width", "code"]).drop_duplicates("plover")
+    return dict(zip(top["plover"], top["code"], strict=True))
 
 
 def cameo(code: str) -> CameoCode:

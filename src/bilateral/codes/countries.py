@@ -1,6 +1,7 @@
 """Country codes: anything country_converter understands → ISO 3166-1 alpha-3.
 
-The Soviet Union is coded ``RUS``, its successor state (DESIGN.md §4).
+The Soviet Union is coded ``RUS``, its successor state (DESIGN.md §4): :data:`SUCCESSORS` is that
+rule, read by :func:`to_iso3` and by the event store's SQL.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from bilateral.errors import BilateralError
 logging.getLogger("country_converter").setLevel(logging.ERROR)
 
 _MISSING = "<not found>"  # country_converter returns the input for a falsy not_found
-_SUCCESSORS = {"SUN": "RUS", "USSR": "RUS", "SOVIET UNION": "RUS"}
+
+SUCCESSORS: dict[str, str] = {"SUN": "RUS", "USSR": "RUS", "SOVIET UNION": "RUS"}
+"""Codes and names (upper case) of former states → the ISO3 code of the state coded in their place."""
 
 
 @cache
@@ -33,8 +36,8 @@ def to_iso3(name: str | int, src: str | None = None) -> str:
     732 KOR, 731 PRK). Raises :class:`BilateralError` when not found.
     """
     key = str(name).strip()
-    if key.upper() in _SUCCESSORS:
-        return _SUCCESSORS[key.upper()]
+    if key.upper() in SUCCESSORS:
+        return SUCCESSORS[key.upper()]
     if src is None and key.isdigit():
         src = "GWcode"
     result = _converter().convert(key, src=src, to="ISO3", not_found=_MISSING)
@@ -44,3 +47,9 @@ def to_iso3(name: str | int, src: str | None = None) -> str:
             "Gleditsch–Ward number or an English country name"
         )
     return result
+
+
+@cache
+def iso3_codes() -> tuple[str, ...]:
+    """Every ISO3 code country_converter knows, sorted."""
+    return tuple(sorted(set(_converter().data["ISO3"].dropna())))

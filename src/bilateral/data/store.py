@@ -1,12 +1,18 @@
 """The event store: an embedded DuckDB file holding normalised events, quarantine and provenance.
 
-Ingestion is idempotent (a file whose sha256 is already recorded is skipped) and atomic (one
-transaction per file). Every input row ends up stored, quarantined with a reason, or counted as
-a duplicate, and the three add up to the rows read (DESIGN.md §5).
+Ingestion is idempotent (a file whose sha256, or a DataFrame whose content digest, is already
+recorded is skipped) and atomic (one transaction per file). Every input row ends up stored,
+quarantined with a reason, or counted as a duplicate, and the three add up to the rows read
+(DESIGN.md §5). The SQL is in :mod:`bilateral.data.events.sql`.
 
 A file is read in one pass, in its own order: line numbers follow from the rows' ids. Only when
 DuckDB finds malformed lines (a wrong number of fields) is the file read again with those lines
 kept aside and the numbering corrected around them.
+
+One process can hold several :class:`Store` objects on the same file, read-write and read-only
+(e.g. ``Store().ingest(…)`` then ``bilateral.index(…)``): they share one DuckDB database, each
+through its own cursor, because DuckDB refuses a second connection to a file with another
+configuration in the same process.
 """
 
 from __future__ import annotations
@@ -14,50 +20,43 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import json
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
 import ibis
 import pandas as pd
+from platformdirs import user_data_path
 
 from bilateral.case import Case
-from bilateral.codes import cameo_table
 from bilateral.data.catalog import sha256_file as sha256
-from bilateral.data.events import countries
+from bilateral.data.events import actors
 from bilateral.data.events.detect import detect_layout, first_line
+from bilateral.data.events.files import expand
 from bilateral.data.events.formats import Layout
+from bilateral.data.events.sql import EVENT_COLUMNS, MACROS, SCHEMA, insert_sql, reader
 from bilateral.errors import BilateralError
 
-EVENT_COLUMNS = ["event_id", "date", "precision", "source_iso3", "source_sector", "target_iso3",
-                 "target_sector", "cameo", "root", "quad_class", "goldstein", "plover", "mentions",
-                 "dataset", "ref"]
-
-SCHEMA = """
-CREATE SEQUENCE IF NOT EXISTS file_ids START 1;
-CREATE TABLE IF NOT EXISTS files (
-    file_id INTEGER PRIMARY KEY, path VARCHAR, size BIGINT, mtime DOUBLE, sha256 VARCHAR UNIQUE,
-    layout VARCHAR, dataset VARCHAR, dedup VARCHAR, rows_read BIGINT, stored BIGINT, quarantined BIGINT,
-    duplicates BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp);
-CREATE TABLE IF NOT EXISTS events (
-    event_id VARCHAR, date DATE, precision VARCHAR, source_iso3 VARCHAR, source_sector VARCHAR,
-    target_iso3 VARCHAR, target_sector VARCHAR, cameo VARCHAR, root VARCHAR, quad_class TINYINT,
-    goldstein DOUBLE, plover VARCHAR, mentions INTEGER, dataset VARCHAR, ref VARCHAR,
-    file_id INTEGER, line BIGINT, _problem VARCHAR);
-CREATE TABLE IF NOT EXISTS quarantine (file_id INTEGER, line BIGINT, reason VARCHAR, raw VARCHAR);
-CREATE OR REPLACE VIEW event_rows AS SELECT {columns} FROM events;
-""".format(columns=", ".join(EVENT_COLUMNS))
+__all__ = ["DEDUP", "EVENT_COLUMNS", "IngestResult", "Store", "default_path"]
 
 DEDUP = ("id", "none")
+HOME_VAR = "BILATERAL_HOME"
+FRAME_COLUMNS = ["event_id", "date", "precision", "source_iso3", "source_sector", "target_iso3",
+                 "target_sector", "cameo", "plover", "mentions", "ref"]
+"""The columns :meth:`Store.ingest_frame` reads; root, QuadClass, Goldstein and PLOVER of a CAMEO
+code come from the CAMEO table, as for files."""
 
 
 def default_path() -> Path:
-    """``$BILATERAL_HOME/store.duckdb``; ``BILATERAL_HOME`` defaults to ~/.local/share/bilateral."""
-    home = os.environ.get("BILATERAL_HOME") or Path.home() / ".local" / "share" / "bilateral"
-    return Path(home) / "store.duckdb"
+    """``$BILATERAL_HOME/store.duckdb``; ``BILATERAL_HOME`` defaults to platformdirs'
+    ``user_data_path("bilateral")`` (``~/.local/share/bilateral`` on Linux, ``$XDG_DATA_HOME``
+    honoured)."""
+    home = os.environ.get(HOME_VAR, "").strip()
+    return (Path(home).expanduser() if home else user_data_path("bilateral")) / "store.duckdb"
 
 
 @dataclass(frozen=True)
@@ -92,110 +91,25 @@ def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
     return found
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _as_text(column: pd.Series) -> pd.Series:
+    """A frame column as text for the store's checks: dates as YYYY-MM-DD, whole floats as integers."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.dt.strftime("%Y-%m-%d").astype("string")
+    if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
+        column = column.astype("Int64")
+    return column.astype("string")
 
 
-def _reader(path: Path, layout: Layout, rejects: str | None) -> str:
-    """``read_csv`` over the file, every column as text; with ``rejects``, malformed lines kept aside."""
-    options = [f"header={str(layout.header).lower()}",
-               f"nullstr=[{', '.join(map(_literal, layout.missing))}]"]
-    if rejects:
-        options.append(f"store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan'")
-    if layout.name == "csv":
-        options.append("all_varchar=true")
-    elif layout.header and layout.name != "icews":
-        options.append("delim='\\t', quote='', all_varchar=true")
-    else:
-        columns = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in layout.columns)
-        options.append(f"delim='\\t', quote='', escape='', auto_detect=false, columns={{{columns}}}")
-    return f"read_csv({_literal(str(path))}, {', '.join(options)})"
+@dataclass
+class _Database:
+    """One DuckDB connection to a store file, shared by the process's :class:`Store` objects."""
+
+    con: duckdb.DuckDBPyConnection
+    read_only: bool
+    users: int = 0
 
 
-@cache
-def _vocabulary() -> dict[str, str]:
-    """Constant SQL for order-preserving look-ups (no joins): ENUM types and lists indexed by them.
-
-    ``TRY_CAST(x AS ENUM(...))`` is NULL for an unknown value; ``enum_code`` gives its position in
-    the constant lists of Goldstein weights, QuadClasses and PLOVER types.
-    """
-    table = cameo_table().reset_index(drop=True)
-    plover = table[table["plover"] != ""].assign(width=table["code"].str.len())
-    plover = plover.sort_values(["width", "code"]).drop_duplicates("plover")
-
-    def enum(values: list[str]) -> str:
-        return "ENUM(" + ", ".join(map(_literal, values)) + ")"
-
-    def text_list(values: list[str]) -> str:
-        return "[" + ", ".join(_literal(v) if v else "NULL" for v in values) + "]"
-
-    return {
-        "cameo": enum(list(table["code"])),
-        "goldstein": "[" + ", ".join(repr(float(g)) for g in table["goldstein"]) + "]::DOUBLE[]",
-        "quad": "[" + ", ".join(str(int(q)) for q in table["quad_class"]) + "]::TINYINT[]",
-        "plover": text_list(list(table["plover"])),
-        "plover_types": enum(list(plover["plover"])),
-        "plover_codes": text_list(list(plover["code"])),
-        "iso3": enum(list(countries.iso3_table()["code"])),
-    }
-
-
-def _country(layout: Layout, column: str) -> str:
-    """SQL turning a country field into ISO3 (NULL: none or non-state; '?': not a country)."""
-    if layout.countries == "name":
-        return f"bilateral_iso3_name({column})"
-    iso3 = f"TRY_CAST(upper({column}) AS {_vocabulary()['iso3']})::VARCHAR"
-    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN upper({column}) = 'SUN' THEN 'RUS' "
-            f"WHEN {iso3} IS NOT NULL THEN {iso3} "
-            f"WHEN regexp_full_match({column}, '[A-Za-z]{{3}}') THEN NULL ELSE '?' END")
-
-
-def _insert_sql(path: Path, layout: Layout, file_id: int, rejects: str | None) -> str:
-    """One INSERT that reads, types, checks and stores every row of the file, in the file's order.
-
-    Only projections (no joins), so rows keep the file's order and their line numbers follow from
-    their row ids. Rows with a problem are stored with the reason in ``_problem``, then moved to
-    quarantine.
-    """
-    f, v = layout.fields, _vocabulary()
-    if layout.code_kind == "cameo":
-        code, cameo = f["cameo"], "r.code"
-        known = "k IS NOT NULL"
-    else:
-        code = f"upper({f['plover']})"
-        cameo = f"{v['plover_codes']}[enum_code(TRY_CAST(r.code AS {v['plover_types']}))::INT + 1]"
-        known = f"TRY_CAST(code AS {v['plover_types']}) IS NOT NULL"
-    code_name = layout.code_kind.upper() if layout.code_kind == "cameo" else "PLOVER"
-    return f"""
-    INSERT INTO events
-    WITH r AS (
-        SELECT {f['event_id']} AS event_id, {f['date']} AS date_text, {f['source_country']} AS sc,
-               {f['source_sector']} AS ss, {f['target_country']} AS tc, {f['target_sector']} AS ts,
-               {code} AS code, {f['mentions']} AS mentions_text, {f['url']} AS url
-        FROM {_reader(path, layout, rejects)}),
-    t AS (
-        SELECT r.*, try_strptime(r.date_text, {_literal(layout.date_format)})::DATE AS day,
-               {_country(layout, "r.sc")} AS s_iso, {_country(layout, "r.tc")} AS t_iso,
-               enum_code(TRY_CAST({cameo} AS {v['cameo']}))::INT + 1 AS k
-        FROM r),
-    checked AS (
-        SELECT *, CASE
-            WHEN day IS NULL THEN 'bad date ' || coalesce(quote_text(date_text), '(empty)')
-                 || ' (expected {layout.date_format})'
-            WHEN NOT ({known}) THEN 'unknown {code_name} code ' || coalesce(quote_text(code), '(empty)')
-            WHEN s_iso = '?' THEN 'unknown source country ' || quote_text(sc)
-            WHEN t_iso = '?' THEN 'unknown target country ' || quote_text(tc)
-            WHEN mentions_text IS NOT NULL AND try_cast(mentions_text AS INTEGER) IS NULL
-                THEN 'bad mentions ' || quote_text(mentions_text)
-            END AS problem
-        FROM t)
-    SELECT event_id, day, 'day', s_iso, ss, t_iso, ts,
-           CASE WHEN k IS NOT NULL THEN {cameo.replace("r.code", "code")} END,
-           CASE WHEN k IS NOT NULL THEN left({cameo.replace("r.code", "code")}, 2) END,
-           ({v['quad']})[k], ({v['goldstein']})[k], ({v['plover']})[k],
-           try_cast(mentions_text AS INTEGER), {_literal(layout.dataset)}, url, {file_id}, NULL, problem
-    FROM checked
-    """
+_OPEN: dict[str, _Database] = {}
 
 
 class _Malformed(Exception):
@@ -203,32 +117,50 @@ class _Malformed(Exception):
 
 
 class Store:
-    """An event store at ``path`` (created on first use)."""
+    """An event store at ``path`` (default :func:`default_path`; created on first use).
+
+    A read-only store can be opened while the same process holds the file read-write (it reads
+    through the open database); opening a file read-write while it is open only read-only in the
+    process is a :class:`BilateralError`.
+    """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.path = Path(path) if path else default_path()
         if read_only and not self.path.exists():
-            raise BilateralError(f"no event store at {self.path} — ingest event files first with "
-                                 "`bilateral events ingest FILE…` (or set BILATERAL_HOME)")
+            raise BilateralError(f"no event store at {self.path} — ingest event files first "
+                                 "(`bilateral events ingest FILE…`, or Store().ingest(path)), or set "
+                                 f"{HOME_VAR}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as err:
-            raise BilateralError(f"{self.path}: cannot open the store ({err}) — is another bilateral "
-                                 "process using it?") from None
-        if not read_only:
-            self.con.execute(SCHEMA)
-        self.con.execute("CREATE OR REPLACE TEMP MACRO quote_text(x) AS '''' || x || ''''")
-        countries.register(self.con)
-        table = cameo_table()[["code", "root", "quad_class", "goldstein", "plover"]].reset_index(drop=True)
-        self.con.register("_cameo", table)
-        plover = (table[table["plover"] != ""].assign(width=table["code"].str.len())
-                  .sort_values(["width", "code"]).drop_duplicates("plover")[["plover", "code"]])
-        self.con.register("_plover", plover)
-        self.con.register("_iso3", countries.iso3_table())
+        self._key = str(self.path.resolve())
+        database = _OPEN.get(self._key)
+        if database is None:
+            try:
+                database = _Database(duckdb.connect(self._key, read_only=read_only), read_only)
+            except duckdb.IOException as err:
+                raise BilateralError(f"{self.path}: cannot open the store ({err}) — is another bilateral "
+                                     "process using it?") from None
+            if not read_only:
+                database.con.execute(SCHEMA)
+            actors.register(database.con)  # a function is registered once per database, for every cursor
+            _OPEN[self._key] = database
+        elif database.read_only and not read_only:
+            raise BilateralError(f"{self.path}: this process has the store open read-only — close that "
+                                 "Store before opening it for writing")
+        database.users += 1
+        self.con = database.con.cursor()
+        self.con.execute(MACROS)
 
     def close(self) -> None:
+        """Close this store's cursor; the database closes with the process's last store on it."""
+        database = _OPEN.get(self._key)
+        if self.con is None or database is None:
+            return
         self.con.close()
+        self.con = None
+        database.users -= 1
+        if not database.users:
+            database.con.close()
+            del _OPEN[self._key]
 
     def __enter__(self) -> Store:
         return self
@@ -237,17 +169,25 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------ ingestion
-    def ingest(self, path: str | Path, layout: Layout | None = None, *, dedup: str = "id") -> IngestResult:
-        """Ingest one event file in a single transaction; a file already stored (sha256) is skipped.
+    def ingest(self, path: str | Path, layout: Layout | None = None, *,
+               dedup: str = "id") -> IngestResult | list[IngestResult]:
+        """Ingest an event file in a single transaction, or every file under a folder (a list of
+        results, in the folder's sorted order); a file already stored (sha256) is skipped.
 
         The checksum is computed while DuckDB reads the file; a file seen before under the same
         path, size and modification time is checked first, so re-ingesting it costs one hash.
+        ``layout`` is detected from each file's first line when not given.
         """
         path = Path(path)
         if dedup not in DEDUP:
-            raise BilateralError(f"unknown --dedup {dedup!r} — use one of {', '.join(DEDUP)}")
+            raise BilateralError(f"unknown dedup {dedup!r} — use one of {', '.join(DEDUP)}")
+        if path.is_dir():
+            return [self._ingest_file(file, layout, dedup) for file in expand([path])]
         if not path.is_file():
-            raise BilateralError(f"{path}: no such file")
+            raise BilateralError(f"{path}: no such file or folder")
+        return self._ingest_file(path, layout, dedup)
+
+    def _ingest_file(self, path: Path, layout: Layout | None, dedup: str) -> IngestResult:
         stat = path.stat()
         seen = self.con.execute("SELECT sha256 FROM files WHERE path = ? AND size = ? AND mtime = ?",
                                 [str(path.resolve()), stat.st_size, stat.st_mtime]).fetchall()
@@ -256,22 +196,22 @@ class Store:
         layout = layout or detect_layout(path)
         self._check_header(path, layout)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            return self._transaction(path, layout, dedup, pool.submit(sha256, path))
-
-    def _transaction(self, path: Path, layout: Layout, dedup: str, digest: Future[str]) -> IngestResult:
-        for rejects in (False, True):
-            self.con.execute("BEGIN TRANSACTION")
+            digest = pool.submit(sha256, path)
             try:
-                result = self._ingest(path, layout, dedup, digest, rejects=rejects)
+                return self._atomic(lambda: self._ingest(path, layout, dedup, digest, rejects=False))
             except _Malformed:
-                self.con.execute("ROLLBACK")
-                continue
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
-            self.con.execute("ROLLBACK" if result.skipped else "COMMIT")
-            return result
-        raise AssertionError("the second pass keeps malformed lines aside and cannot raise _Malformed")
+                return self._atomic(lambda: self._ingest(path, layout, dedup, digest, rejects=True))
+
+    def _atomic(self, work: Callable[[], IngestResult]) -> IngestResult:
+        """Run ``work`` in one transaction: committed, or rolled back when it fails or skips."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("ROLLBACK" if result.skipped else "COMMIT")
+        return result
 
     def _check_header(self, path: Path, layout: Layout) -> None:
         if not layout.header:
@@ -284,18 +224,21 @@ class Store:
             raise BilateralError(f"{path}:1: column(s) {', '.join(missing)} missing from the header — "
                                  f"is this a {layout.name} file? (header starts {line[:60]!r})")
 
+    def _next_file_id(self) -> int:
+        return self.con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
+
     def _ingest(self, path: Path, layout: Layout, dedup: str, digest: Future[str], *,
                 rejects: bool) -> IngestResult:
         con = self.con
-        file_id = con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
+        file_id = self._next_file_id()
         table = f"_rejects_{file_id}" if rejects else None
         try:
-            con.execute(_insert_sql(path, layout, file_id, table))
+            con.execute(insert_sql(reader(path, layout, table), layout, file_id))
         except duckdb.InvalidInputException as err:
             if not rejects and "CSV Error" in str(err):
                 raise _Malformed from None
             raise BilateralError(f"{path}: cannot read it as {layout.name} ({str(err).splitlines()[0]}) — "
-                                 "check the file or give the right --format") from None
+                                 "check the file or give its layout") from None
         if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest.result()]).fetchall():
             return IngestResult(str(path), layout.name, 0, 0, 0, 0, skipped=True)
         first = 2 if layout.header else 1
@@ -311,18 +254,9 @@ class Store:
                 con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
                                 [(file_id, line, f"{kind.lower()}: expected {len(layout.columns)} fields", raw)
                                  for line, kind, raw in malformed])
-        con.execute("UPDATE events SET ref = $name || ':' || line WHERE file_id = $f AND ref IS NULL",
-                    {"name": path.name, "f": file_id})
-        problems = con.execute("SELECT line, _problem FROM events WHERE file_id = ? AND _problem IS NOT NULL",
-                               [file_id]).fetchall()
-        if problems:
-            raw = _lines(path, {line for line, _ in problems})
-            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                            [(file_id, line, reason, raw.get(line)) for line, reason in problems])
-            con.execute("DELETE FROM events WHERE file_id = ? AND _problem IS NOT NULL", [file_id])
-        duplicates = self._deduplicate(file_id, layout.dataset) if dedup == "id" else 0
-        stored = con.execute("SELECT count(*) FROM events WHERE file_id = ?", [file_id]).fetchall()[0][0]
-        quarantined = len(problems) + len(malformed)
+        stored, problems, duplicates = self._settle(file_id, path.name, layout.dataset, dedup,
+                                                    lambda wanted: _lines(path, wanted))
+        quarantined = problems + len(malformed)
         read = stored + quarantined + duplicates
         stat = path.stat()
         con.execute("INSERT INTO files (file_id, path, size, mtime, sha256, layout, dataset, dedup, rows_read, "
@@ -330,6 +264,24 @@ class Store:
                     [file_id, str(path.resolve()), stat.st_size, stat.st_mtime, digest.result(), layout.name,
                      layout.dataset, dedup, read, stored, quarantined, duplicates])
         return IngestResult(str(path), layout.name, read, stored, quarantined, duplicates)
+
+    def _settle(self, file_id: int, name: str, dataset: str, dedup: str,
+                raw: Callable[[set[int]], dict[int, str]]) -> tuple[int, int, int]:
+        """After the INSERT: default refs (``name:line``), problem rows to quarantine (with their raw
+        text from ``raw``), de-duplication. Returns (stored, quarantined, duplicates)."""
+        con = self.con
+        con.execute("UPDATE events SET ref = $name || ':' || line WHERE file_id = $f AND ref IS NULL",
+                    {"name": name, "f": file_id})
+        problems = con.execute("SELECT line, _problem FROM events WHERE file_id = ? AND _problem IS NOT NULL",
+                               [file_id]).fetchall()
+        if problems:
+            text = raw({line for line, _ in problems})
+            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
+                            [(file_id, line, reason, text.get(line)) for line, reason in problems])
+            con.execute("DELETE FROM events WHERE file_id = ? AND _problem IS NOT NULL", [file_id])
+        duplicates = self._deduplicate(file_id, dataset) if dedup == "id" else 0
+        stored = con.execute("SELECT count(*) FROM events WHERE file_id = ?", [file_id]).fetchall()[0][0]
+        return stored, len(problems), duplicates
 
     def _shift_lines(self, file_id: int, rejected: list[int]) -> None:
         """Rows after a rejected line were numbered without it: move each down by the rejects before it.
@@ -362,40 +314,67 @@ class Store:
         self.con.execute("DROP TABLE _duplicates")
         return count
 
+    def ingest_frame(self, frame: pd.DataFrame, dataset: str, ref: str, *, dedup: str = "id") -> IngestResult:
+        """Ingest a DataFrame of normalised events in one transaction, as dataset ``dataset``.
+
+        Columns are those of :data:`EVENT_COLUMNS`: ``date``, ``source_iso3``, ``target_iso3`` and
+        ``cameo`` (or, instead, a PLOVER ``plover`` type) are required; ``event_id``,
+        ``source_sector``, ``target_sector``, ``mentions`` and ``ref`` may be missing (NULL) and
+        ``precision`` defaults to ``day``. ``root``, ``quad_class``, ``goldstein`` and ``plover``
+        of a CAMEO code come from the CAMEO table. ``ref`` names where the frame comes from: it is
+        the recorded path, and ``<ref>:<row>`` the reference of a row without its own. Rows with a
+        problem are quarantined with their row number (1 = the first row) and the reason, as for
+        files; a frame whose content was ingested before under the same dataset is skipped.
+        """
+        if dedup not in DEDUP:
+            raise BilateralError(f"unknown dedup {dedup!r} — use one of {', '.join(DEDUP)}")
+        code = "plover" if "plover" in frame and "cameo" not in frame else "cameo"
+        lacking = [c for c in ("date", "source_iso3", "target_iso3", code) if c not in frame]
+        if lacking:
+            raise BilateralError(f"{ref}: the events frame lacks column(s) {', '.join(lacking)} — give date, "
+                                 "source_iso3, target_iso3 and cameo (or plover), as in EVENT_COLUMNS")
+        empty = pd.Series(pd.NA, index=frame.index, dtype="string")
+        rows = pd.DataFrame({c: _as_text(frame[c]) if c in frame else empty for c in FRAME_COLUMNS})
+        rows = rows.reset_index(drop=True).assign(_row=range(1, len(frame) + 1))
+        digest = hashlib.sha256(f"{dataset}\n{rows.to_csv(index=False)}".encode()).hexdigest()
+        fields = {"event_id": "event_id", "date": "date", "source_country": "source_iso3",
+                  "source_sector": "source_sector", "target_country": "target_iso3",
+                  "target_sector": "target_sector", code: code, "mentions": "mentions", "url": "ref",
+                  "precision": "coalesce(precision, 'day')", "line": "_row"}
+        layout = Layout(name="frame", dataset=dataset, columns=list(rows), header=True, date_format="%Y-%m-%d",
+                        fields=fields)
+
+        def raw(wanted: set[int]) -> dict[int, str]:
+            return {n: json.dumps(rows.iloc[n - 1, :-1].dropna().to_dict()) for n in wanted}
+
+        def work() -> IngestResult:
+            if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest]).fetchall():
+                return IngestResult(ref, "frame", 0, 0, 0, 0, skipped=True)
+            file_id = self._next_file_id()
+            self.con.register("_frame_rows", rows)
+            try:
+                self.con.execute(insert_sql("_frame_rows", layout, file_id))
+            finally:
+                self.con.unregister("_frame_rows")
+            stored, quarantined, duplicates = self._settle(file_id, ref, dataset, dedup, raw)
+            self.con.execute("INSERT INTO files (file_id, path, sha256, layout, dataset, dedup, rows_read, stored, "
+                             "quarantined, duplicates) VALUES (?, ?, ?, 'frame', ?, ?, ?, ?, ?, ?)",
+                             [file_id, ref, digest, dataset, dedup, len(rows), stored, quarantined, duplicates])
+            return IngestResult(ref, "frame", len(rows), stored, quarantined, duplicates)
+
+        return self._atomic(work)
+
     def ingest_case(self, case: Case) -> IngestResult:
         """Store a case's own coded events (dataset ``case:<name>``), idempotent by content."""
-        frame = case.table("events")
-        digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
-        label = f"case:{case.name}"
-        if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest]).fetchall():
-            return IngestResult(label, "case", 0, 0, 0, 0, skipped=True)
-        codes = cameo_table()["plover"]
-        rows = pd.DataFrame({
-            "event_id": frame["id"], "date": frame["day"].dt.date, "precision": frame["precision"],
-            "source_iso3": frame["source_iso3"], "source_sector": frame["source_actor"],
-            "target_iso3": frame["target_iso3"], "target_sector": frame["target_actor"],
-            "cameo": frame["cameo"], "root": frame["cameo"].str[:2], "quad_class": frame["quad_class"],
-            "goldstein": frame["goldstein"], "plover": frame["cameo"].map(codes),
-            "mentions": pd.array([None] * len(frame), dtype="Int32"), "dataset": label,
-            "ref": frame["source"] + " " + frame["locator"],
+        events = case.table("events")
+        frame = pd.DataFrame({
+            "event_id": events["id"], "date": events["day"], "precision": events["precision"],
+            "source_iso3": events["source_iso3"], "source_sector": events["source_actor"],
+            "target_iso3": events["target_iso3"], "target_sector": events["target_actor"],
+            "cameo": events["cameo"], "ref": events["source"] + " " + events["locator"],
         })
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            file_id = self.con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
-            self.con.register("_case_rows", rows.assign(file_id=file_id, line=range(2, len(rows) + 2)))
-            self.con.execute(f"INSERT INTO events SELECT {', '.join(EVENT_COLUMNS)}, file_id, line, NULL "
-                             "FROM _case_rows")
-            self.con.unregister("_case_rows")
-            self.con.execute("INSERT INTO files (file_id, path, sha256, layout, dataset, dedup, rows_read, "
-                             "stored, quarantined, duplicates) VALUES (?, ?, ?, 'case', ?, 'none', ?, ?, 0, 0)",
-                             [file_id, str(case.path / "events.csv"), digest, label, len(rows), len(rows)])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        return IngestResult(label, "case", len(rows), len(rows), 0, 0)
+        return self.ingest_frame(frame, f"case:{case.name}", str(case.path / "events.csv"))
 
-    # ------------------------------------------------------------------ reading
     # ------------------------------------------------------------------ reading
     def table(self) -> ibis.Table:
         """The normalised events as an Ibis table, for portable queries (``bilateral.measure``)."""
@@ -427,5 +406,5 @@ class Store:
                         GROUP BY ALL ORDER BY events DESC, a, b LIMIT {int(top)}""",
         }
         if by not in queries:
-            raise BilateralError(f"unknown --by {by!r} — use one of {', '.join(queries)}")
+            raise BilateralError(f"unknown grouping by={by!r} — use one of {', '.join(queries)}")
         return self.con.execute(queries[by]).df()

@@ -1,11 +1,13 @@
-"""Country fields of event files → ISO3.
+"""Actor country fields of event files → ISO3.
 
 Event files name countries either by CAMEO actor country code (GDELT, Phoenix, POLECAT) or by
 English name (ICEWS):
 
-- codes are checked in SQL against :func:`iso3_table`: an ISO3 code stays; any other three-letter
-  code is a CAMEO regional or non-state actor (``AFR``, ``EUR``, ``SEA`` …) and is stored with no
-  country; anything else is not a country (the row is quarantined);
+- codes are checked in SQL (:func:`bilateral.data.events.sql.country`) against
+  :func:`bilateral.codes.iso3_codes`, after :data:`bilateral.codes.SUCCESSORS` (SUN → RUS): an
+  ISO3 code stays; any other three-letter code is a CAMEO regional or non-state actor (``AFR``,
+  ``EUR``, ``SEA`` …) and is stored with no country; anything else is not a country (the row is
+  quarantined);
 - names go through ``bilateral_iso3_name(text)``, a vectorised DuckDB function that converts each
   distinct name of a batch once with country_converter (cached): empty → NULL, not a country → ``'?'``.
 """
@@ -14,9 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import country_converter as coco
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -49,9 +49,3 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("bilateral_iso3_name", _names_to_iso3, [text], text, type="arrow",
                         null_handling="special", side_effects=False)
 
-
-@cache
-def iso3_table() -> pd.DataFrame:
-    """Every ISO3 code country_converter knows (``code`` → ``iso3``), plus SUN → RUS (DESIGN.md §4)."""
-    codes = sorted(set(coco.CountryConverter().data["ISO3"].dropna()))
-    return pd.DataFrame({"code": [*codes, "SUN"], "iso3": [*codes, "RUS"]})

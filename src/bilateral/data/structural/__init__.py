@@ -8,7 +8,6 @@ file raises :class:`bilateral.data.paths.MissingDataError`, a malformed one a
 from bilateral.data.structural.alliances import read_atop_alliances, read_cow_alliances
 from bilateral.data.structural.archigos import read_archigos
 from bilateral.data.structural.capabilities import read_nmc
-from bilateral.data.structural.countries import cow_codes, cow_to_iso3, iso3_to_cow
 from bilateral.data.structural.gdelt_graph import read_country_codes, read_gdelt_graph
 from bilateral.data.structural.idealpoints import read_ideal_point_agreement, read_ideal_points
 from bilateral.data.structural.igo import read_igo_dyads
@@ -22,6 +21,7 @@ from bilateral.data.structural.mids import (
 )
 from bilateral.data.structural.reign import read_reign_leaders
 from bilateral.data.structural.rivalries import read_td_rivalries, read_tss_rivalries
+from bilateral.data.structural.states import cow_codes, cow_to_iso3, iso3_to_cow
 from bilateral.data.structural.trade import read_cow_trade
 from bilateral.data.structural.unvotes import read_roll_call_issues, read_roll_calls, read_un_votes
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilateral.data.structural.countries import convert
 from bilateral.data.structural.files import numeric, read_csv, reader
+from bilateral.data.structural.states import convert
 
 DATASET = "unga"
 FILE = "unga/IdealpointestimatesAll_Jun2024.csv"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilateral.data.structural.countries import cow_to_iso3
 from bilateral.data.structural.files import numeric, read_csv, reader
+from bilateral.data.structural.states import cow_to_iso3
 from bilateral.errors import BilateralError
 
 DATASET = "reign"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilateral.data.structural.countries import cow_to_iso3
 from bilateral.data.structural.dyads import with_iso3
 from bilateral.data.structural.files import read_rda, reader
+from bilateral.data.structural.states import cow_to_iso3
 
 DATASET = "peacesciencer"
 

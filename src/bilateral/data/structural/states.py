@@ -1,4 +1,4 @@
-"""Country codes of the structural datasets → ISO3, with country_converter.
+"""State lists of the structural datasets (COW, Gleditsch–Ward) and their codes → ISO3, with country_converter.
 
 * COW state numbers: the COW state list (``peacesciencer/cow_states.rda``, read from the data
   directory) names each state; country_converter turns the name (failing that, the same number

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilateral.data.structural.countries import convert
 from bilateral.data.structural.files import read_rda, reader
+from bilateral.data.structural.states import convert
 from bilateral.errors import BilateralError
 
 DATASET = "unvotes"

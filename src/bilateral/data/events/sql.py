@@ -1,0 +1,152 @@
+"""The SQL the event store runs: its schema, the readers of event files and the one INSERT that
+reads, types, checks and stores every row of a file or a DataFrame.
+
+Code rules come from :mod:`bilateral.codes` — the CAMEO table (Goldstein weights, QuadClass,
+CAMEO→PLOVER), :func:`bilateral.codes.plover_to_cameo` and :data:`bilateral.codes.SUCCESSORS`
+(SUN → RUS) — turned into constant SQL here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import get_args
+
+from bilateral.case.schema import Precision
+from bilateral.codes import SUCCESSORS, cameo_table, iso3_codes, plover_to_cameo
+from bilateral.data.events.formats import Layout
+
+EVENT_COLUMNS = ["event_id", "date", "precision", "source_iso3", "source_sector", "target_iso3",
+                 "target_sector", "cameo", "root", "quad_class", "goldstein", "plover", "mentions",
+                 "dataset", "ref"]
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS file_ids START 1;
+CREATE TABLE IF NOT EXISTS files (
+    file_id INTEGER PRIMARY KEY, path VARCHAR, size BIGINT, mtime DOUBLE, sha256 VARCHAR UNIQUE,
+    layout VARCHAR, dataset VARCHAR, dedup VARCHAR, rows_read BIGINT, stored BIGINT, quarantined BIGINT,
+    duplicates BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR, date DATE, precision VARCHAR, source_iso3 VARCHAR, source_sector VARCHAR,
+    target_iso3 VARCHAR, target_sector VARCHAR, cameo VARCHAR, root VARCHAR, quad_class TINYINT,
+    goldstein DOUBLE, plover VARCHAR, mentions INTEGER, dataset VARCHAR, ref VARCHAR,
+    file_id INTEGER, line BIGINT, _problem VARCHAR);
+CREATE TABLE IF NOT EXISTS quarantine (file_id INTEGER, line BIGINT, reason VARCHAR, raw VARCHAR);
+CREATE OR REPLACE VIEW event_rows AS SELECT {columns} FROM events;
+""".format(columns=", ".join(EVENT_COLUMNS))
+
+MACROS = "CREATE OR REPLACE TEMP MACRO quote_text(x) AS '''' || x || ''''"
+
+
+def literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def reader(path: Path, layout: Layout, rejects: str | None) -> str:
+    """``read_csv`` over the file, every column as text; with ``rejects``, malformed lines kept aside."""
+    options = [f"header={str(layout.header).lower()}",
+               f"nullstr=[{', '.join(map(literal, layout.missing))}]"]
+    if rejects:
+        options.append(f"store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan'")
+    if layout.name == "csv":
+        options.append("all_varchar=true")
+    elif layout.header and layout.name != "icews":
+        options.append("delim='\\t', quote='', all_varchar=true")
+    else:
+        columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in layout.columns)
+        options.append(f"delim='\\t', quote='', escape='', auto_detect=false, columns={{{columns}}}")
+    return f"read_csv({literal(str(path))}, {', '.join(options)})"
+
+
+@cache
+def vocabulary() -> dict[str, str]:
+    """Constant SQL for order-preserving look-ups (no joins): ENUM types and lists indexed by them.
+
+    ``TRY_CAST(x AS ENUM(...))`` is NULL for an unknown value; ``enum_code`` gives its position in
+    the constant lists of Goldstein weights, QuadClasses and PLOVER types.
+    """
+    table = cameo_table().reset_index(drop=True)
+    plover = plover_to_cameo()
+
+    def enum(values: list[str]) -> str:
+        return "ENUM(" + ", ".join(map(literal, values)) + ")"
+
+    def text_list(values: list[str]) -> str:
+        return "[" + ", ".join(literal(v) if v else "NULL" for v in values) + "]"
+
+    return {
+        "cameo": enum(list(table["code"])),
+        "goldstein": "[" + ", ".join(repr(float(g)) for g in table["goldstein"]) + "]::DOUBLE[]",
+        "quad": "[" + ", ".join(str(int(q)) for q in table["quad_class"]) + "]::TINYINT[]",
+        "plover": text_list(list(table["plover"])),
+        "plover_types": enum(list(plover)),
+        "plover_codes": text_list(list(plover.values())),
+        "iso3": enum(list(iso3_codes())),
+        "precision": ", ".join(map(literal, get_args(Precision))),
+        "precision_names": ", ".join(get_args(Precision)),
+    }
+
+
+def country(layout: Layout, column: str) -> str:
+    """SQL turning a country field into ISO3 (NULL: none or non-state; '?': not a country)."""
+    if layout.countries == "name":
+        return f"bilateral_iso3_name({column})"
+    code = f"upper({column})"
+    iso3 = f"TRY_CAST({code} AS {vocabulary()['iso3']})::VARCHAR"
+    successors = " ".join(f"WHEN {code} = {literal(old)} THEN {literal(new)}" for old, new in SUCCESSORS.items())
+    return (f"CASE WHEN {column} IS NULL THEN NULL {successors} WHEN {iso3} IS NOT NULL THEN {iso3} "
+            f"WHEN regexp_full_match({column}, '[A-Za-z]{{3}}') THEN NULL ELSE '?' END")
+
+
+def insert_sql(source: str, layout: Layout, file_id: int) -> str:
+    """One INSERT that reads, types, checks and stores every row of ``source``, in its order.
+
+    ``source`` is a relation (a :func:`reader` over a file, or a registered table) whose columns
+    ``layout.fields`` maps. Optional fields ``precision`` (default ``'day'``) and ``line`` (default
+    NULL: numbered afterwards from row ids) are read when the layout has them. Only projections
+    (no joins), so rows keep their order and line numbers can follow from their row ids. Rows with
+    a problem are stored with the reason in ``_problem``, then moved to quarantine.
+    """
+    f, v = layout.fields, vocabulary()
+    if layout.code_kind == "cameo":
+        code, cameo = f["cameo"], "r.code"
+        known = "k IS NOT NULL"
+    else:
+        code = f"upper({f['plover']})"
+        cameo = f"{v['plover_codes']}[enum_code(TRY_CAST(r.code AS {v['plover_types']}))::INT + 1]"
+        known = f"TRY_CAST(code AS {v['plover_types']}) IS NOT NULL"
+    code_name = "CAMEO" if layout.code_kind == "cameo" else "PLOVER"
+    return f"""
+    INSERT INTO events
+    WITH r AS (
+        SELECT {f['event_id']} AS event_id, {f['date']} AS date_text, {f['source_country']} AS sc,
+               {f['source_sector']} AS ss, {f['target_country']} AS tc, {f['target_sector']} AS ts,
+               {code} AS code, {f['mentions']} AS mentions_text, {f['url']} AS url,
+               {f.get('precision', "'day'")} AS precision, {f.get('line', 'NULL')} AS line
+        FROM {source}),
+    t AS (
+        SELECT r.*, try_strptime(r.date_text, {literal(layout.date_format)})::DATE AS day,
+               {country(layout, "r.sc")} AS s_iso, {country(layout, "r.tc")} AS t_iso,
+               enum_code(TRY_CAST({cameo} AS {v['cameo']}))::INT + 1 AS k
+        FROM r),
+    checked AS (
+        SELECT *, CASE
+            WHEN day IS NULL THEN 'bad date ' || coalesce(quote_text(date_text), '(empty)')
+                 || ' (expected {layout.date_format})'
+            WHEN NOT ({known}) THEN 'unknown {code_name} code ' || coalesce(quote_text(code), '(empty)')
+            WHEN s_iso = '?' THEN 'unknown source country ' || quote_text(sc)
+            WHEN t_iso = '?' THEN 'unknown target country ' || quote_text(tc)
+            WHEN mentions_text IS NOT NULL AND try_cast(mentions_text AS INTEGER) IS NULL
+                THEN 'bad mentions ' || quote_text(mentions_text)
+            WHEN precision IS NULL OR precision NOT IN ({v['precision']})
+                THEN 'bad precision ' || coalesce(quote_text(precision), '(empty)') || ' (use {v['precision_names']})'
+            END AS problem
+        FROM t)
+    SELECT event_id, day, precision, s_iso, ss, t_iso, ts,
+           CASE WHEN k IS NOT NULL THEN {cameo.replace("r.code", "code")} END,
+           CASE WHEN k IS NOT NULL THEN left({cameo.replace("r.code", "code")}, 2) END,
+           ({v['quad']})[k], ({v['goldstein']})[k], ({v['plover']})[k],
+           try_cast(mentions_text AS INTEGER), {literal(layout.dataset)}, url, {file_id}, line, problem
+    FROM checked
+    """
