@@ -7,7 +7,7 @@ import pytest
 
 from bilateral import BilateralError
 from bilateral.data.store import Store
-from bilateral.measure.index import METRICS, dyad_index
+from bilateral.measure.index import METRICS, dyad_index, relations_index
 
 NAMES = {"Russian Federation": "RUS", "Japan": "JPN"}
 
@@ -78,8 +78,26 @@ def test_one_a_day_dedup_and_yearly(icews_store: Store, independent: pd.DataFram
 def test_bad_arguments(icews_store: Store):
     with pytest.raises(BilateralError, match="unknown metric"):
         dyad_index(icews_store.table(), "RUS", "JPN", metrics=["warmth"])
-    with pytest.raises(BilateralError, match="unknown --freq"):
+    with pytest.raises(BilateralError, match=r"frequency 'decade' is not known — use one of D \(day\)"):
         dyad_index(icews_store.table(), "RUS", "JPN", freq="decade")
+    with pytest.raises(BilateralError, match="dedup='daily' is not known — use one of none, one-a-day"):
+        dyad_index(icews_store.table(), "RUS", "JPN", dedup="daily")
     with pytest.raises(BilateralError, match="no FRA–NZL events"):
         dyad_index(icews_store.table(), "FRA", "NZL", start=None)
     assert "dyad_share" in METRICS
+
+
+def test_the_store_index_takes_country_names_and_frequency_codes(shared: Path, tmp_path: Path,
+                                                                 independent: pd.DataFrame):
+    path = tmp_path / "store.duckdb"
+    with Store(path) as store:
+        for file in sorted((shared / "data/events/icews-daily").glob("201810*.gz")):
+            store.ingest(file)
+    table = relations_index("Russia", "Japan", store=path, freq="Y")
+    october = independent[independent["month"] == pd.Period("2018-10", "M")]
+    assert table.attrs["dyad"] == ("RUS", "JPN") and table.attrs["freq"] == "Y"
+    assert [str(p) for p in table.index] == ["2018"] and table.loc["2018", "count"] == len(october) == 65
+    quarterly = relations_index("RUS", "Japan", store=path, freq="quarter")
+    assert quarterly.loc["2018Q4", "count"] == 65
+    with pytest.raises(BilateralError, match="unknown country 'Nippon-land'"):
+        relations_index("Russia", "Nippon-land", store=path)

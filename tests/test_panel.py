@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -13,9 +12,10 @@ import pytest
 from bilateral import BilateralError
 from bilateral.data import catalog
 from bilateral.data.structural import read_gdelt_graph
-from bilateral.measure.columns import SPECS
-from bilateral.measure.dyadic import NotApplicable
+from bilateral.measure.builders import NotApplicable
 from bilateral.measure.panel import Panel, panel, step_citations
+from bilateral.measure.unga import MIN_VOTES, drop_thin_periods, thin_periods
+from bilateral.registry.series import CASE, EVENTS, SERIES, spec
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "panel.md"
 
@@ -27,8 +27,16 @@ def data_dir(shared, monkeypatch):
 
 @pytest.fixture(scope="module")
 def yearly(shared) -> Panel:
-    os.environ["BILATERAL_DATA"] = str(shared / "data")
-    return panel("RUS", "JPN", freq="Y", start=1946, end=2023).add(all)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILATERAL_DATA", str(shared / "data"))
+        return panel("RUS", "JPN", freq="Y", start=1946, end=2023).add(all)
+
+
+@pytest.fixture(scope="module")
+def monthly(shared) -> Panel:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILATERAL_DATA", str(shared / "data"))
+        return panel("RUS", "JPN", freq="M", start="1987-01", end="2015-12").add(all)
 
 
 def test_one_call_builds_1946_to_2023_with_citations(yearly):
@@ -91,8 +99,7 @@ def test_leaders_periods_and_triads(yearly):
     assert {"trade.total@RUS-CHN", "mid.ongoing@JPN-CHN", "alliance.defense@RUS-USA"} <= set(yearly.columns)
 
 
-def test_monthly_panel(shared):
-    monthly = panel("RUS", "JPN", freq="M", start="1987-01", end="2015-12").add(all)
+def test_monthly_panel(monthly):
     assert str(monthly.index.freqstr) == "M" and len(monthly) == 29 * 12
     assert monthly.loc["1987-11", "opinion.dislike_russia"] == 50.1
     assert monthly.loc["2013-11", "opinion.dislike_russia"] == 11.0
@@ -124,8 +131,10 @@ def test_orientation_and_other_dyads():
 
 
 def test_bad_input_is_a_clear_error():
-    with pytest.raises(BilateralError, match="freq='Q'"):
-        panel("RUS", "JPN", freq="Q")
+    with pytest.raises(BilateralError, match=r"frequency 'D' is not known — use one of M \(month\), Q"):
+        panel("RUS", "JPN", freq="D")
+    with pytest.raises(BilateralError, match="unknown country 'Atlantis'"):
+        panel("Atlantis", "JPN")
     with pytest.raises(BilateralError, match="unknown panel step"):
         panel("RUS", "JPN", start=2000, end=2001).add("weather")
     with pytest.raises(BilateralError, match="before start"):
@@ -147,8 +156,67 @@ def test_step_citations_without_data(yearly):
 
 def test_docs_describe_every_column(yearly):
     text = DOCS.read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE))
-    bases = {c.split("@")[0] for c in yearly.columns}
-    bases = {"leader.<ISO3>" if c.startswith("leader.") else c for c in bases}
-    assert bases <= documented
-    assert {c for c in SPECS if c != "leader"} <= documented
+    documented = set(re.findall(r"^\| `([^`]+\.[^`]+)` \|", text, flags=re.MULTILINE))
+    assert {spec(c).name for c in yearly.columns} <= documented
+    assert {n for n, row in SERIES.items() if row.step not in (EVENTS, CASE)} == documented
+
+
+def test_names_and_frequency_words(monthly):
+    by_name = panel("Russia", "Japan", freq="month", start="2013-01", end="2013-12").add("opinion", "mids")
+    assert by_name.dyad == ("RUS", "JPN") and by_name.attrs["freq"] == "M"
+    pd.testing.assert_frame_equal(pd.DataFrame(by_name)[["opinion.dislike_russia", "mid.onsets"]],
+                                  pd.DataFrame(monthly).loc["2013-01":"2013-12", ["opinion.dislike_russia",
+                                                                                   "mid.onsets"]])
+    assert panel("RUS", "JPN", freq="yearly", start=2000, end=2001).attrs["freq"] == "Y"
+
+
+def test_quarterly_panel_follows_the_registry_aggregation_rules(monthly):
+    quarterly = panel("RUS", "JPN", freq="Q", start=1987, end=2015).add(all)
+    assert len(quarterly) == 29 * 4 and str(quarterly.index[0]) == "1987Q1"
+    assert "COW trade is annual" in quarterly.attrs["skipped"]["trade"]
+    assert "trade.total@RUS-CHN" not in quarterly and "unga.agreement@RUS-CHN" in quarterly
+    quarters = monthly.index.asfreq("Q")
+    checked = set()
+    for column in monthly.columns:
+        rule = spec(column).aggregation
+        if rule not in ("sum", "complete_sum", "mean", "max", "last"):
+            continue
+        grouped = monthly[column].astype(float).groupby(quarters)
+        expected = {"sum": grouped.sum(min_count=1), "mean": grouped.mean(), "max": grouped.max(),
+                    "last": grouped.last(),
+                    "complete_sum": grouped.sum(min_count=1).where(grouped.count() == 3)}[rule]
+        np.testing.assert_allclose(quarterly[column].to_numpy(dtype=float), expected.to_numpy(), err_msg=column)
+        checked.add(rule)
+    assert checked == {"sum", "complete_sum", "mean", "max", "last"}
+    # recomputed shares: the quarter's agreement is the vote-weighted mean of its months
+    votes = monthly["unga.votes"]
+    weighted = (monthly["unga.agreement"] * votes).groupby(quarters).sum(min_count=1) / votes.groupby(quarters).sum()
+    np.testing.assert_allclose(quarterly["unga.agreement"], weighted)
+    assert quarterly.loc["1987Q4", "opinion.dislike_russia"] == pytest.approx(49.7)  # two polls, Nov and Dec
+    assert np.isnan(quarterly.loc["1987Q4", "trade_monthly.exports"])  # November and December only
+    assert quarterly.loc["1993Q4", "mid.onsets"] == 1 and quarterly.loc["1993Q4", "leader.RUS"] == "Boris Yeltsin"
+
+
+def test_thin_un_years(yearly):
+    thin = thin_periods(yearly)
+    assert MIN_VOTES == 10
+    assert yearly.loc["1964", "unga.votes"] == 1 and thin.loc["1964"]
+    assert not thin.loc["1957"] and thin.loc["1946"]  # 34 votes; none before Japan joined in 1956
+    cleaned = drop_thin_periods(yearly)
+    assert np.isnan(cleaned.loc["1964", "unga.agreement"]) and np.isnan(cleaned.loc["1964", "unga.agreement@RUS-CHN"])
+    assert np.isnan(cleaned.loc["1964", "unga.s_score"]) and cleaned.loc["1964", "unga.votes"] == 1
+    for kept in ("unga.ideal_distance", "unga.votes", "trade.total", "trade.total@RUS-CHN"):
+        pd.testing.assert_series_equal(cleaned[kept], yearly[kept])
+    assert not np.isnan(yearly.loc["1964", "unga.agreement"])  # the panel itself is left alone
+    assert (cleaned["unga.agreement"].isna() == (thin | yearly["unga.agreement"].isna())).all()
+    with pytest.raises(BilateralError, match=r"no unga\.votes column"):
+        thin_periods(yearly[["trade.total"]])
+
+
+def test_describe_columns_is_cited(yearly):
+    table = yearly.describe_columns()
+    assert list(table.columns) == ["column", "unit", "description", "dataset", "citation", "coverage"]
+    assert len(table) == yearly.shape[1] and table.attrs["sources"] == yearly.attrs["sources"]
+    row = table.set_index("column").loc["mid.onsets"]
+    assert row["citation"] == "palmer2022mid5, miller2022peacesciencer"
+    assert row["coverage"] == "1952–2014"  # Japan a COW system member from 1952

@@ -1,10 +1,12 @@
-"""Long-run series of one pair of states on a panel's PeriodIndex (yearly or monthly).
+"""The column builders of the panel steps: one function per dataset, ``f(a, b, index) -> frame``.
 
-Each function returns a DataFrame on the given index with column names of
-:mod:`bilateral.measure.columns` (without the ``@A-B`` suffix). Annual *state* variables
-(alliances, rivalry, IGOs, capabilities, ongoing disputes, ideal points) repeat their year's value
-in each month of a monthly panel; annual *flows* (COW trade) exist only in yearly panels. Event
-counts and polls are aggregated from their own dates: sums for counts and flows, means for polls.
+Each returns a DataFrame on the given PeriodIndex (yearly, quarterly or monthly) whose columns
+are series of the registry (:mod:`bilateral.registry.series`) built by that step, without the
+``@A-B`` suffix. Annual *state* variables (alliances, rivalry, IGOs, capabilities, ongoing
+disputes, ideal points) repeat their year's value in each month or quarter; annual *flows* (COW
+trade) exist only in yearly panels. Monthly sources (polls, Japan's trade) become quarters and
+years by their registry aggregation rule; events (votes, dispute onsets, GDELT days) are counted
+in the period their date falls in.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ from bilateral.data.structural.dyads import orient
 from bilateral.data.structural.unvotes import ISSUES
 from bilateral.errors import BilateralError
 from bilateral.measure import unga as unga_measure
-from bilateral.measure.columns import OPINION_COUNTRIES
 from bilateral.measure.mids import dyad_mid_years
+from bilateral.registry.series import spec
+
+#: Jiji poll countries and the metric names of their columns (``opinion.like_russia`` …).
+OPINION_COUNTRIES = {"RUS": "russia", "USA": "usa", "CHN": "china", "KOR": "korea", "PRK": "north_korea"}
 
 
 class NotApplicable(BilateralError):
@@ -58,19 +63,45 @@ def _indicator(by_year: pd.Series, index: pd.PeriodIndex, first: int, last: int,
     return np.where(np.isnan(values) & inside, 0.0, values)
 
 
+def _yearly(index: pd.PeriodIndex) -> bool:
+    return index.freqstr.startswith("Y")
+
+
+def _from_months(monthly: pd.DataFrame, index: pd.PeriodIndex) -> pd.DataFrame:
+    """Monthly columns on ``index``, each aggregated by its registry rule (``mean`` of the months
+    present, or ``complete_sum``: the sum where every month of the period is present)."""
+    if index.freqstr.startswith("M"):
+        return monthly.reindex(index)
+    grouped = monthly.groupby(monthly.index.asfreq(index.freqstr))
+    counts = grouped.count()
+    months = counts.index.asfreq("M", how="end").month - counts.index.asfreq("M", how="start").month + 1
+    out = pd.DataFrame(index=index)
+    for column in monthly:
+        rule = spec(column).aggregation
+        if rule == "mean":
+            values = grouped[column].mean()
+        elif rule == "complete_sum":
+            values = grouped[column].sum(min_count=1).where(counts[column] == months)
+        else:
+            raise BilateralError(f"{column}: monthly values cannot be aggregated by {rule!r} — give the "
+                                 "series mean or complete_sum in the series registry")
+        out[column] = values.reindex(index).to_numpy(dtype=float)
+    return out
+
+
 def unga(a: str, b: str, index: pd.PeriodIndex, by_issue: bool = True) -> pd.DataFrame:
-    """Vote agreement, S score, joint votes (per UN year or month) and ideal-point distance.
+    """Vote agreement, S score, joint votes (per UN year, quarter or month) and ideal-point distance.
 
     Without the ideal-point file the distance column is left out and ``attrs["skipped"]`` says why.
     """
     missing = [s for s in (a, b) if s not in unga_measure.voters()]
     if missing:
         raise NotApplicable(f"{', '.join(missing)} never votes in the UN roll calls (unvotes)")
-    monthly = index.freqstr.startswith("M")
-    by = "month" if monthly else "session"
+    yearly = _yearly(index)
+    by = "session" if yearly else ("quarter" if index.freqstr.startswith("Q") else "month")
     overall = unga_measure.agreement(a, b, by=by)
     out = pd.DataFrame(index=index)
-    keys = index if monthly else index.year
+    keys = index.year if yearly else index
     for column in ("agreement", "s_score", "votes"):
         out[f"unga.{column}"] = overall[column].reindex(keys).to_numpy(dtype=float)
     if by_issue:
@@ -86,7 +117,7 @@ def unga(a: str, b: str, index: pd.PeriodIndex, by_issue: bool = True) -> pd.Dat
 
 def trade(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
     """COW dyadic trade (annual flows; yearly panels only)."""
-    if not index.freqstr.startswith("Y"):
+    if not _yearly(index):
         raise NotApplicable("COW trade is annual — use freq='Y', or trade_monthly for Japan's monthly trade")
     rows = orient(read_cow_trade(), a, b, ["ccode1", "ccode2", "year"], ("flow", "smoothflow"))
     flows = rows.groupby("year")[["flow1", "flow2"]].sum(min_count=1)
@@ -110,11 +141,7 @@ def trade_monthly(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
     else:  # A's exports to Japan are Japan's imports from A
         exports, imports = flows["imports"], flows["exports"]
     monthly = pd.DataFrame({"trade_monthly.exports": exports / 1000, "trade_monthly.imports": imports / 1000})
-    if index.freqstr.startswith("M"):
-        return monthly.reindex(index)
-    grouped = monthly.groupby(monthly.index.year)
-    summed = grouped.sum(min_count=1).where(grouped.count() == 12)
-    return pd.DataFrame({c: _annual(summed[c], index) for c in monthly}, index=index)
+    return _from_months(monthly, index)
 
 
 def mids(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
@@ -126,8 +153,8 @@ def mids(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
                           action=years[["hiact1", "hiact2"]].max(axis=1)).groupby("year")
     out = pd.DataFrame(index=index)
     onsets = disputes[disputes["dispnum"].isin(years.loc[years["onset"] == 1, "dispnum"])]
-    if index.freqstr.startswith("M"):
-        counts = onsets.groupby("start").size()
+    if not _yearly(index):
+        counts = onsets.groupby(onsets["start"].dt.asfreq(index.freqstr)).size()
         inside = ~np.isnan(_indicator(pd.Series(dtype=float), index, first, last, (a, b)))
         out["mid.onsets"] = np.where(inside, counts.reindex(index).fillna(0).to_numpy(dtype=float), np.nan)
     else:
@@ -200,10 +227,7 @@ def opinion(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
         monthly[f"opinion.like_{name}"] = mine["like"]
         monthly[f"opinion.dislike_{name}"] = mine["dislike"]
     monthly["opinion.cabinet_approval"] = read_jiji_polls()["cabinet_approval"]
-    if index.freqstr.startswith("M"):
-        return monthly.reindex(index)
-    means = monthly.groupby(monthly.index.year).mean()
-    return pd.DataFrame({c: _annual(means[c], index) for c in monthly}, index=index)
+    return _from_months(monthly, index)
 
 
 def gdelt_graph(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:

@@ -17,6 +17,9 @@ has events. Periods without events are kept, with ``no_events`` set and counts 0
 One-a-day de-duplication (Schrodt): one event per (date, source, target, CAMEO code).
 By default all event datasets in the store are used except a case's own coded events
 (``case:<name>``), which are a narrative selection, not a sample; name ``datasets`` to choose.
+The metrics are the ``events`` rows of the series registry (:mod:`bilateral.registry.series`);
+``freq`` is any value :func:`bilateral.registry.frequencies.freq_code` reads (``D`` … ``Y``,
+``day`` … ``year``).
 """
 
 from __future__ import annotations
@@ -31,20 +34,21 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from bilateral.codes import to_iso3
 from bilateral.data.events.citations import DATASET_KEYS
 from bilateral.errors import BilateralError
+from bilateral.registry import series as registry
+from bilateral.registry.frequencies import freq_code
 
-FREQS = {"day": ("D", "D"), "week": ("W", "W"), "month": ("M", "M"), "quarter": ("Q", "Q"),
-         "year": ("Y", "Y")}
-ADDITIVE = ["count", "cooperation", "conflict", "net_cooperation", "quad1", "quad2", "quad3", "quad4"]
-RATIOS = ["mean_goldstein", "weighted_goldstein", "net_cooperation_norm", "quad_index", "conflict_share",
-          "quad1_share", "quad2_share", "quad3_share", "quad4_share"]
-METRICS = [*ADDITIVE, *RATIOS, "dyad_share"]
+#: The index metrics, in the registry's order.
+METRICS = [registry.SERIES[name].metric for name in registry.steps()[registry.EVENTS]]
+#: Metrics that add up over directions and periods (registry aggregation ``sum``).
+ADDITIVE = [m for m in METRICS if registry.SERIES[f"{registry.EVENTS}.{m}"].aggregation == "sum"]
 DEDUP = ("none", "one-a-day")
 
 
 def _period(column: ir.DateValue, freq: str) -> ir.DateValue:
-    return column.truncate(FREQS[freq][1])
+    return column.truncate(freq_code(freq))
 
 
 def dyad_events(events: ir.Table, a: str, b: str, *, directed: bool = False, dedup: str = "none",
@@ -60,7 +64,7 @@ def dyad_events(events: ir.Table, a: str, b: str, *, directed: bool = False, ded
         keys = ["date", "source_iso3", "target_iso3", "cameo", "goldstein", "quad_class", "dataset"]
         rows = rows.group_by(keys).aggregate(mentions=rows.mentions.max())
     elif dedup != "none":
-        raise BilateralError(f"unknown --dedup {dedup!r} — use one of {', '.join(DEDUP)}")
+        raise BilateralError(f"dedup={dedup!r} is not known — use one of {', '.join(DEDUP)}")
     return rows
 
 
@@ -111,13 +115,13 @@ def _ratios(frame: pd.DataFrame) -> pd.DataFrame:
 def assemble(sums: pd.DataFrame, totals: pd.DataFrame, a: str, b: str, *, freq: str, directed: bool,
              start: date | None, end: date | None) -> pd.DataFrame:
     """Turn per-direction sums into the metric table on a complete PeriodIndex."""
-    code = FREQS[freq][0]
+    code = freq_code(freq)
     sums = sums.assign(period=pd.PeriodIndex(pd.to_datetime(sums["period"]), freq=code))
     first = pd.Period(start, code) if start else (sums["period"].min() if len(sums) else None)
     last = pd.Period(end, code) if end else (sums["period"].max() if len(sums) else None)
     if first is None:
         raise BilateralError(f"no {a}–{b} events in the store for this selection — ingest event data "
-                             "first (bilateral events ingest FILE…), or widen --from/--to")
+                             "into the store first (Store.ingest), or widen start and end")
     index = pd.period_range(first, last, freq=code, name="period")
     directions = [(a, b)] if directed else [(a, b), (b, a)]
     per_direction = []
@@ -142,9 +146,15 @@ def assemble(sums: pd.DataFrame, totals: pd.DataFrame, a: str, b: str, *, freq: 
 def dyad_index(events: ir.Table, a: str, b: str, *, freq: str = "month", directed: bool = False,
                metrics: Sequence[str] | None = None, dedup: str = "none", start: date | None = None,
                end: date | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
-    """The A–B relations series from an Ibis table of normalised events (any backend)."""
-    if freq not in FREQS:
-        raise BilateralError(f"unknown --freq {freq!r} — use one of {', '.join(FREQS)}")
+    """The A–B relations series from an Ibis table of normalised events (any backend).
+
+    ``a`` and ``b`` are ISO3 codes or anything :func:`bilateral.to_iso3` reads; ``freq`` a code
+    or word of :mod:`bilateral.registry.frequencies`. ``attrs``: ``sources`` (sorted citation
+    keys of the datasets used and of the metrics), ``dyad``, ``freq`` (the code), ``directed``,
+    ``dedup``.
+    """
+    freq = freq_code(freq)
+    a, b = to_iso3(a), to_iso3(b)
     unknown = [m for m in metrics or [] if m not in METRICS]
     if unknown:
         raise BilateralError(f"unknown metric(s) {', '.join(unknown)} — use any of {', '.join(METRICS)}")
@@ -159,16 +169,19 @@ def dyad_index(events: ir.Table, a: str, b: str, *, freq: str = "month", directe
               if "dyad_share" in wanted else pd.DataFrame({"period": [], "total": []}))
     table = assemble(sums, totals, a, b, freq=freq, directed=directed, start=start, end=end)
     table = table[[*wanted, "no_events"]]
-    table.attrs["sources"] = [DATASET_KEYS.get(d, d) for d in used] + ["goldstein1992"]
+    cited = {k for m in wanted for k in registry.SERIES[f"{registry.EVENTS}.{m}"].citation}
+    table.attrs["sources"] = sorted({DATASET_KEYS.get(d, d) for d in used} | cited)
     table.attrs["dyad"] = (a, b)
+    table.attrs["freq"] = freq
     table.attrs["directed"] = directed
     table.attrs["dedup"] = dedup
     return table
 
 
 def relations_index(a: str, b: str, *, store: str | Path | None = None, **options: object) -> pd.DataFrame:
-    """``dyad_index`` over the event store at ``store`` (default ``$BILATERAL_HOME/store.duckdb``)."""
+    """``dyad_index`` over the event store at ``store`` (default ``$BILATERAL_HOME/store.duckdb``);
+    ``a`` and ``b`` are ISO3 codes or country names."""
     from bilateral.data.store import Store
 
     with Store(store, read_only=True) as db:
-        return dyad_index(db.table(), a.upper(), b.upper(), **options)
+        return dyad_index(db.table(), a, b, **options)

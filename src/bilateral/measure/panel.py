@@ -3,12 +3,14 @@
 Build it step by step, as peacesciencer's ``add_*`` functions do for R users::
 
     p = bilateral.panel("RUS", "JPN", freq="Y", start=1946, end=2023).add_unga().add_trade()
-    p = bilateral.panel("RUS", "JPN").add(all)       # every step whose data is available
+    p = bilateral.panel("Russia", "Japan", freq="month").add(all)   # every step whose data is there
     p.attrs["columns"]["unga.agreement"]             # unit, description, dataset, citation, coverage
     print(p.cite())                                  # BibTeX of every dataset used
 
-A :class:`Panel` is a pandas DataFrame. Each step adds columns named ``family.metric`` (the
-case's series vocabulary) and records, in ``attrs``, each column's unit, description, dataset,
+A :class:`Panel` is a pandas DataFrame, yearly, quarterly or monthly. Its steps, and the columns
+each adds (named ``family.metric``), are those of the series registry
+(:mod:`bilateral.registry.series`); each step's builder is the function of that name in
+:mod:`bilateral.measure.builders`. ``attrs`` records each column's unit, description, dataset,
 citation keys and coverage; ``attrs["sources"]`` lists every citation key. ``add(all)`` skips a
 step whose data is missing or that does not apply to the pair (reason in ``attrs["skipped"]``);
 an explicit ``add_…`` raises instead.
@@ -17,7 +19,6 @@ an explicit ``add_…`` raises instead.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -29,14 +30,18 @@ from bilateral.codes import to_iso3
 from bilateral.data import catalog
 from bilateral.data.paths import MissingDataError
 from bilateral.errors import BilateralError
-from bilateral.measure import dyadic
-from bilateral.measure.columns import spec
+from bilateral.measure import builders
 from bilateral.measure.leaders import leader_by_period, tenures
+from bilateral.registry import series as registry
+from bilateral.registry.frequencies import freq_code
 
-FREQS = ("Y", "M")
+FREQS = ("Y", "Q", "M")
 DEFAULT_THIRD = ("CHN", "USA")
-STEPS = ("leaders", "unga", "trade", "trade_monthly", "mids", "alliances", "rivalry", "igo",
-         "capabilities", "opinion", "gdelt_graph", "triads")
+#: The panel's steps, in the order ``add(all)`` runs them (the registry's, without the event
+#: index and the case's own series).
+STEPS = tuple(s for s in registry.steps() if s not in (registry.EVENTS, registry.CASE))
+#: Builder options of the triads step (the dyad's issue agreements are not needed for third states).
+TRIAD_OPTIONS = {"unga": {"by_issue": False}}
 
 
 @cache
@@ -52,10 +57,11 @@ def _find_case(a: str, b: str) -> str | None:
     return None
 
 
-def _period(value: int | str | date, freq: str, what: str) -> pd.Period:
+def _period(value: int | str | date, freq: str, what: str, how: str) -> pd.Period:
+    """A year (its first or last period, by ``how``), ``YYYY-MM`` or date as a period of ``freq``."""
     try:
         if isinstance(value, int):
-            return pd.Period(year=value, freq=freq) if freq == "Y" else pd.Period(f"{value}-01", "M")
+            return pd.Period(year=value, freq="Y").asfreq(freq, how=how)
         return pd.Period(value, freq=freq)
     except (ValueError, TypeError):
         raise BilateralError(f"{what}={value!r} is not a year, YYYY-MM or date") from None
@@ -64,22 +70,22 @@ def _period(value: int | str | date, freq: str, what: str) -> pd.Period:
 def panel(a: str, b: str, freq: str = "Y", start: int | str | date = 1946,
           end: int | str | date | None = None, *, case: str | Path | Case | None = "auto",
           third: tuple[str, ...] | None = None) -> Panel:
-    """An empty panel of the pair (a, b) — ISO3 codes, or anything :func:`bilateral.to_iso3`
-    reads — on a PeriodIndex from ``start`` to ``end`` (years, or ``YYYY-MM``); ``freq`` ``"Y"``
-    or ``"M"``. ``case="auto"`` uses the built-in case of this
-    dyad (for leader and period columns); ``third`` names the third states of the triad step."""
-    if freq not in FREQS:
-        raise BilateralError(f"freq={freq!r}: use 'Y' (yearly) or 'M' (monthly)")
+    """An empty panel of the pair (a, b) — ISO3 codes or names, anything :func:`bilateral.to_iso3`
+    reads — on a PeriodIndex from ``start`` to ``end`` (years, ``YYYY-MM`` or dates).
+
+    ``freq`` is ``Y``, ``Q`` or ``M`` (or ``year``, ``quarter``, ``month``). ``case="auto"`` uses
+    the built-in case of this dyad (for leader and period columns); ``third`` names the third
+    states of the triad step (default China and the US).
+    """
+    freq = freq_code(freq, allowed=FREQS)
     a, b = to_iso3(a), to_iso3(b)
     if a == b:
         raise BilateralError(f"a dyad needs two different states, got {a} twice")
-    first = _period(start, freq, "start")
+    first = _period(start, freq, "start", "start")
     if end is None:
         last = pd.Period(year=date.today().year - 1, month=12, freq="M").asfreq(freq)
-    elif isinstance(end, int) and freq == "M":
-        last = pd.Period(f"{end}-12", "M")
     else:
-        last = _period(end, freq, "end")
+        last = _period(end, freq, "end", "end")
     if last < first:
         raise BilateralError(f"end {last} is before start {first}")
     if case == "auto":
@@ -126,7 +132,7 @@ class Panel(pd.DataFrame):
         out = Panel(pd.concat([pd.DataFrame(self), new.set_axis(self.index)], axis=1))
         out = out.loc[:, ~out.columns.duplicated(keep="last")]
         for column in new.columns:
-            info = spec(column)
+            info = registry.spec(column)
             values = out[column].dropna()
             coverage = f"{values.index[0]}–{values.index[-1]}" if len(values) else "no data in range"
             description = info.description if pair is None else f"{pair[0]}–{pair[1]}: {info.description}"
@@ -142,49 +148,50 @@ class Panel(pd.DataFrame):
         out.attrs = attrs
         return out
 
-    def _series(self, step: str, builder: Callable, **kwargs) -> Panel:
+    def _series(self, step: str, **kwargs) -> Panel:
+        """Add the columns of the step's builder (the function of that name in ``builders``)."""
         a, b = self.dyad
-        return self._with(step, builder(a, b, self.index, **kwargs))
+        return self._with(step, getattr(builders, step)(a, b, self.index, **kwargs))
 
     def add_unga(self, by_issue: bool = True) -> Panel:
         """UN vote agreement, S score, joint votes, agreement by issue and ideal-point distance."""
-        return self._series("unga", dyadic.unga, by_issue=by_issue)
+        return self._series("unga", by_issue=by_issue)
 
     def add_trade(self) -> Panel:
         """COW dyadic trade: total, A's exports and imports (million current US$; yearly panels)."""
-        return self._series("trade", dyadic.trade)
+        return self._series("trade")
 
     def add_trade_monthly(self) -> Panel:
         """Japan's customs trade with the partner (million yen), when the pair includes Japan."""
-        return self._series("trade_monthly", dyadic.trade_monthly)
+        return self._series("trade_monthly")
 
     def add_mids(self) -> Panel:
         """MID onsets, ongoing disputes, hostility and highest action (COW MID 5)."""
-        return self._series("mids", dyadic.mids)
+        return self._series("mids")
 
     def add_alliances(self) -> Panel:
         """COW alliance types (to 2012) and ATOP obligations (to 2018)."""
-        return self._series("alliances", dyadic.alliances)
+        return self._series("alliances")
 
     def add_rivalry(self) -> Panel:
         """Strategic rivalry indicators (Thompson & Dreyer; Thompson, Sakuwa & Suhas)."""
-        return self._series("rivalry", dyadic.rivalry)
+        return self._series("rivalry")
 
     def add_igo(self) -> Panel:
         """Joint IGO memberships (COW IGO v3)."""
-        return self._series("igo", dyadic.igo)
+        return self._series("igo")
 
     def add_capabilities(self) -> Panel:
         """CINC scores of both states, their ratio and A's share."""
-        return self._series("capabilities", dyadic.capabilities)
+        return self._series("capabilities")
 
     def add_opinion(self) -> Panel:
         """Japanese opinion of Russia, the US, China and the Koreas; cabinet approval (Jiji Press)."""
-        return self._series("opinion", dyadic.opinion)
+        return self._series("opinion")
 
     def add_gdelt_graph(self) -> Panel:
         """Summed daily GDELT country-network scores of the pair (2018–2024)."""
-        return self._series("gdelt_graph", dyadic.gdelt_graph)
+        return self._series("gdelt_graph")
 
     def add_leaders(self) -> Panel:
         """``leader.<A>``, ``leader.<B>`` and, with a case, ``case.period`` and ``case.tone``."""
@@ -201,42 +208,43 @@ class Panel(pd.DataFrame):
         return self._with("leaders", new)
 
     def add_triads(self, third: tuple[str, ...] | None = None) -> Panel:
-        """For each third state T and each side S of the dyad: ``unga.agreement@S-T``,
-        ``alliance.defense@S-T``, ``atop.defense@S-T``, ``mid.ongoing@S-T`` and, in yearly
-        panels, ``trade.total@S-T``."""
+        """For each third state T and each side S of the dyad, the series the registry marks
+        ``triad`` (``unga.agreement@S-T``, ``alliance.defense@S-T``, ``atop.defense@S-T``,
+        ``mid.ongoing@S-T`` and, in yearly panels, ``trade.total@S-T``)."""
         thirds = tuple(to_iso3(t) for t in third) if third else tuple(self.attrs["third"])
+        by_step: dict[str, list[str]] = {}
+        for name in registry.steps()[registry.TRIADS]:
+            row = registry.SERIES[name]
+            if row.aggregation != "Y only" or self.attrs["freq"] == "Y":
+                by_step.setdefault(row.step, []).append(name)
         out = self
-        yearly = self.attrs["freq"] == "Y"
         for t in thirds:
             for side in self.dyad:
                 if t == side:
                     continue
-                parts = [dyadic.unga(side, t, self.index, by_issue=False)[["unga.agreement"]],
-                         dyadic.alliances(side, t, self.index)[["alliance.defense", "atop.defense"]],
-                         dyadic.mids(side, t, self.index)[["mid.ongoing"]]]
-                if yearly:
-                    parts.append(dyadic.trade(side, t, self.index)[["trade.total"]])
+                parts = [getattr(builders, step)(side, t, self.index, **TRIAD_OPTIONS.get(step, {}))[columns]
+                         for step, columns in by_step.items()]
                 out = out._with("triads", pd.concat(parts, axis=1), pair=(side, t))
         return out
 
     def add(self, *steps, **kwargs) -> Panel:
         """Add steps by name (``"unga"``, ``"trade"``, …) or all of them with ``add(all)``.
 
-        Steps whose data is missing or that do not apply are skipped, with the reason in
-        ``attrs["skipped"]``. Called with anything else, this is pandas' ``DataFrame.add``.
+        A step runs its ``add_<step>`` method, or else the builder of that name in
+        :mod:`bilateral.measure.builders`. Steps whose data is missing or that do not apply are
+        skipped, with the reason in ``attrs["skipped"]``. Called with anything else, this is
+        pandas' ``DataFrame.add``.
         """
         if not steps or not all(s is all or isinstance(s, str) for s in steps):
             return super().add(*steps, **kwargs)
         names = list(STEPS) if any(s is all or s == "all" for s in steps) else list(steps)
-        unknown = [n for n in names if n not in STEPS]
-        if unknown:
-            raise BilateralError(f"unknown panel step(s) {', '.join(unknown)} — use "
-                                 f"{', '.join(STEPS)} or all")
+        _check_steps(names)
         out = self
         for name in names:
+            method = getattr(out, f"add_{name}", None)
             try:
-                out = getattr(out, f"add_{name}")()
-            except (MissingDataError, dyadic.NotApplicable) as err:
+                out = method() if method else out._series(name)
+            except (MissingDataError, builders.NotApplicable) as err:
                 out = out.copy()
                 out.attrs["skipped"][name] = str(err)
         return out
@@ -251,25 +259,20 @@ class Panel(pd.DataFrame):
         """One row per column: unit, description, dataset, citation keys, coverage."""
         rows = [{"column": c, **{k: ", ".join(v) if isinstance(v, list) else v for k, v in meta.items()}}
                 for c, meta in self.attrs["columns"].items()]
-        return pd.DataFrame(rows, columns=["column", "unit", "description", "dataset", "citation",
-                                           "coverage"])
+        table = pd.DataFrame(rows, columns=["column", "unit", "description", "dataset", "citation",
+                                            "coverage"])
+        table.attrs["sources"] = list(self.attrs["sources"])
+        return table
+
+
+def _check_steps(names: list[str]) -> None:
+    unknown = [n for n in names if n not in STEPS]
+    if unknown:
+        raise BilateralError(f"unknown panel step(s) {', '.join(unknown)} — use {', '.join(STEPS)} or all")
 
 
 def step_citations(steps: list[str]) -> list[str]:
-    """Citation keys of the given steps (``["all"]`` for every step), without reading data."""
-    from bilateral.measure.columns import SPECS
-
-    families = {"leaders": ("leader",), "unga": ("unga.",), "trade": ("trade.",),
-                "trade_monthly": ("trade_monthly.",), "mids": ("mid.",), "alliances": ("alliance.", "atop."),
-                "rivalry": ("rivalry.",), "igo": ("igo.",), "capabilities": ("capabilities.",),
-                "opinion": ("opinion.",), "gdelt_graph": ("gdelt_graph.",),
-                "triads": ("unga.agreement", "alliance.defense", "atop.defense", "mid.ongoing",
-                           "trade.total")}
-    names = list(STEPS) if "all" in steps else steps
-    unknown = [n for n in names if n not in families]
-    if unknown:
-        raise BilateralError(f"unknown panel step(s) {', '.join(unknown)} — use "
-                             f"{', '.join(STEPS)} or all")
-    keys = {k for n in names for column, info in SPECS.items()
-            if column.startswith(families[n]) for k in info.citation}
-    return sorted(keys)
+    """Citation keys of the given panel steps (``["all"]`` for every step), without reading data."""
+    names = list(STEPS) if "all" in steps else list(steps)
+    _check_steps(names)
+    return registry.citations(names)

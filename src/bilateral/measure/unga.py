@@ -15,6 +15,11 @@ which both states cast a vote (xᵢ and yᵢ):
 
 Sessions are dated by the UN year 1945 + session, as in Voeten's data: a session opens in
 September, so its votes fall late in that year and sometimes early in the next.
+
+**Reliability.** A share of very few roll calls says little: the 19th session (UN year 1964) held
+a single recorded vote. :func:`thin_periods` marks the periods with fewer than :data:`MIN_VOTES`
+joint roll calls and :func:`drop_thin_periods` blanks the vote-share columns there, the rule the
+long-run analysis applies before showing or testing agreement.
 """
 
 from __future__ import annotations
@@ -32,9 +37,12 @@ from bilateral.data.structural import (
 )
 from bilateral.data.structural.unvotes import DATASET, ISSUES
 from bilateral.errors import BilateralError
+from bilateral.registry.series import spec
 
 SCORE = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
-BY = ("session", "year", "month")
+BY = ("session", "year", "quarter", "month")
+#: Fewer joint roll calls than this in a period make its agreement and S score unreliable.
+MIN_VOTES = 10
 
 
 @lru_cache(maxsize=2)
@@ -82,6 +90,8 @@ def _key(pairs: pd.DataFrame, by: str) -> pd.Series:
         return pairs["year"]
     if by == "year":
         return pairs["date"].dt.to_period("Y")
+    if by == "quarter":
+        return pairs["date"].dt.to_period("Q")
     return pairs["date"].dt.to_period("M")
 
 
@@ -89,7 +99,7 @@ def agreement(a: str, b: str, *, by: str = "session", issue: str | None = None,
               votes: pd.DataFrame | None = None, roll_calls: pd.DataFrame | None = None,
               issues: pd.DataFrame | None = None) -> pd.DataFrame:
     """Vote agreement and S score of ``a`` and ``b`` per ``by`` (``session`` → UN year 1945 +
-    session; ``year``/``month`` → calendar period of the vote); ``issue`` is one of the six issue
+    session; ``year``/``quarter``/``month`` → calendar period of the vote); ``issue`` is one of the six issue
     codes (``me nu di hr co ec``) or their long names in :data:`ISSUES`.
 
     Returns ``votes`` (N), ``agree`` (identical votes), ``agreement`` and ``s_score`` indexed by
@@ -125,3 +135,25 @@ def ideal_point_distance(a: str, b: str, points: pd.DataFrame | None = None) -> 
     distance = (wide[a] - wide[b]).abs().dropna()
     distance.name = "ideal_distance"
     return distance.astype(float).rename_axis("year")
+
+
+def thin_periods(frame: pd.DataFrame, min_votes: int = MIN_VOTES) -> pd.Series:
+    """True for the periods of a panel with fewer than ``min_votes`` roll calls in which both
+    states voted (``unga.votes``; a period without any is thin too)."""
+    if "unga.votes" not in frame:
+        raise BilateralError("the frame has no unga.votes column — build the panel with its unga step")
+    return frame["unga.votes"].fillna(0) < min_votes
+
+
+def drop_thin_periods(frame: pd.DataFrame, min_votes: int = MIN_VOTES) -> pd.DataFrame:
+    """A copy of a panel whose roll-call shares (every ``unga`` column of the unvotes dataset but
+    ``unga.votes``, the triads' ``unga.agreement@S-T`` included) are NaN in :func:`thin_periods`.
+
+    The dyad's joint votes stand for the triads' too: a thin session (1964) is thin for all.
+    """
+    thin = thin_periods(frame, min_votes)
+    shares = [c for c in frame.columns if c.startswith("unga.") and c != "unga.votes"
+              and spec(c).dataset == DATASET]
+    out = frame.copy()
+    out.loc[thin, shares] = float("nan")
+    return out
