@@ -39,7 +39,7 @@ def test_monte_carlo_json_is_parseable():
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert rows[0]["model"] == "compromise" and rows[0]["runs"] == 200
-    assert rows[0]["P(breakthrough)"] == 0 and 0 < rows[0]["ci high"] < 0.02
+    assert rows[0]["p_breakthrough"] == 0 and 0 < rows[0]["ci_high"] < 0.02
     again = json.loads(run("russia-japan", "-m", "compromise", "--runs", "200", "--seed", "1",
                            "-f", "json").stdout)
     assert again == rows

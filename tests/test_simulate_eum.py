@@ -15,8 +15,8 @@ from bilateral.simulate import (
     weighted_mean,
 )
 from bilateral.simulate.eum import offer, risk_exponents
-from bilateral.simulate.reference import median_position, probability, run_reference
 from bilateral.simulate.votes import win_probability
+from eum_reference import median_position, probability, run_reference
 
 GOLDEN = Path(__file__).parent / "data" / "eum_ec_trace.csv"
 VARIANTS = [

@@ -21,8 +21,8 @@ def test_case_stakeholders_on_the_case_scale():
     case = load_case("russia-japan")
     assert sh.n == len(case.stakeholders) == 20
     assert sh.scale == (0.0, 100.0) and sh.status_quo == 0.0 and sh.breakthrough == 50.0
-    assert sh.position[sh.index("putin")] == 20 and sh.veto[sh.index("rus_duma")]
-    assert sh.state[sh.index("CHN")] is None and sh.level[sh.index("abe")] == "international"
+    assert sh.position[sh.actor.index("putin")] == 20 and sh.veto[sh.actor.index("rus_duma")]
+    assert sh.state[sh.actor.index("CHN")] is None and sh.level[sh.actor.index("abe")] == "international"
     assert "seed000" in sh.frame().attrs["sources"]
 
 
@@ -39,7 +39,7 @@ def test_ec_example_reads_percent_saliences(shared: Path):
 
 def test_other_bdm_formats(shared: Path):
     china = read_stakeholders(shared / "data/bdm/ChinaData.csv")
-    assert china.n == 24 and china.capability[china.index("USA")] == 70  # "Resources" column
+    assert china.n == 24 and china.capability[china.actor.index("USA")] == 70  # "Resources" column
     honduras = read_stakeholders(shared / "data/bdm/HondurasCrisisData.csv", scale=(0, 1))
     assert honduras.n == 5 and honduras.salience.max() == 1.0 and not honduras.notes
     ktab = read_stakeholders(shared / "data/bdm/KTAB_SOE-Policy.csv")

@@ -19,7 +19,6 @@ from bilateral.simulate import (
     read_stakeholders,
 )
 from bilateral.simulate.nash import feasible_interval, gain, nash_slope
-from bilateral.simulate.reference import run_reference
 from bilateral.simulate.smp import (
     PREVAIL,
     VOTE_RULES,
@@ -30,6 +29,7 @@ from bilateral.simulate.smp import (
     victory_probability,
     vote,
 )
+from eum_reference import run_reference
 
 
 def table(tmp_path: Path, rows: str, **kw):

@@ -6,7 +6,7 @@ import pytest
 from bilateral.simulate import load_stakeholders, monte_carlo, read_stakeholders, wilson
 from bilateral.simulate.montecarlo import draw, triangular
 from bilateral.simulate.ratification import ratification
-from bilateral.simulate.summary import breakthrough_sentence, caveats
+from bilateral.report.prose import breakthrough_sentence, caveats
 
 
 def test_triangular_inverse_cdf():
@@ -55,11 +55,11 @@ def test_russia_japan_breakthrough_is_blocked_by_ratification():
     mc = monte_carlo("russia-japan", "all", runs=200, seed=0)
     table = mc.table().set_index("model")
     assert list(table.index) == ["compromise", "nash", "eum", "smp"]
-    assert (table["P(breakthrough)"] == 0).all()
+    assert (table["p_breakthrough"] == 0).all()
     # Russia's veto players (Duma, public) range over 0–20: Z never reaches 50
     assert mc.z_high.max() < 50 and mc.agreement_share == 1.0
-    assert table.loc["compromise", "bargained p50"] > table.loc["compromise", "ratified p50"]
-    assert table.loc["nash", "defined"] == 1.0  # positions drawn off the status quo
+    assert table.loc["compromise", "bargained_p50"] > table.loc["compromise", "ratified_p50"]
+    assert table.loc["nash", "defined_share"] == 1.0  # positions drawn off the status quo
     sentence = breakthrough_sentence(mc, "1956 Joint Declaration formula")
     assert "zero for every model" in sentence and "Wilson upper bound is 1.9%" in sentence
     notes = caveats(mc, ratification(mc.stakeholders))
@@ -76,13 +76,13 @@ def test_a_breakthrough_probability_that_can_be_checked(tmp_path):
     p, lo, hi = mc.breakthrough("compromise")
     # (x + 50)/2 ≥ 60 ⇔ x ≥ 70: probability 0.3
     assert lo < 0.3 < hi and p == pytest.approx(0.3, abs=0.015)
-    assert mc.table().loc[0, "ratifiable share"] == 1.0  # no veto players: nothing to ratify
+    assert mc.table().loc[0, "ratifiable_share"] == 1.0  # no veto players: nothing to ratify
 
 
 def test_no_threshold_no_probability(shared):
     sh = read_stakeholders(shared / "data/bdm/ExampleActors.csv")
     mc = monte_carlo(sh, ["compromise"], runs=10, seed=0)
-    assert "P(breakthrough)" not in mc.table() and np.isnan(mc.breakthrough("compromise")[0])
+    assert "p_breakthrough" not in mc.table() and np.isnan(mc.breakthrough("compromise")[0])
     assert breakthrough_sentence(mc).startswith("No breakthrough threshold")
     # point values without ranges: every run equals the point forecast
     np.testing.assert_allclose(mc.models["compromise"].bargained, 7.38995568685, atol=1e-10)

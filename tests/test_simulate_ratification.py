@@ -73,9 +73,9 @@ def test_schelling_conjecture(tmp_path):
 def test_ratify_per_run():
     sh = load_stakeholders("russia-japan")
     draws = np.repeat(sh.position[None], 3, 0)
-    draws[1, sh.index("rus_duma")] = 20
-    draws[1, sh.index("rus_public")] = 15
-    draws[2, sh.index("putin")] = 0
+    draws[1, sh.actor.index("rus_duma")] = 20
+    draws[1, sh.actor.index("rus_public")] = 15
+    draws[2, sh.actor.index("putin")] = 0
     low, high = agreement_bounds(sh, draws)
     assert high.tolist() == [10, 30, 0]
     assert ratify(np.array([38.0, 38.0, 38.0]), low, high)[:2].tolist() == [10, 30]

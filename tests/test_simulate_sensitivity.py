@@ -24,27 +24,27 @@ def test_one_at_a_time_on_the_case():
     sh = load_stakeholders("russia-japan")
     expected_high = sh.weight.copy()
     x = sh.position.copy()
-    x[sh.index("abe")] = 100
-    assert top["forecast at high"] == pytest.approx(float((expected_high * x).sum() / sh.weight.sum()))
+    x[sh.actor.index("abe")] = 100
+    assert top["forecast_at_high"] == pytest.approx(float((expected_high * x).sum() / sh.weight.sum()))
     assert (frame["baseline"] == frame.loc[0, "baseline"]).all()
 
 
 def test_sobol_recovers_known_indices(tmp_path):
     sh = linear_case(tmp_path)
-    frame = sobol(sh, "compromise", base_runs=1024, seed=1, distribution="uniform").set_index("actor")
+    frame = sobol(sh, "compromise", base_runs=1024, rng=1, distribution="uniform").set_index("actor")
     widths = np.array([100.0, 40.0, 10.0]) ** 2
     expected = widths / widths.sum()
     for actor, share in zip("abc", expected, strict=True):
-        assert frame.loc[actor, "S1"] == pytest.approx(share, abs=0.03)
-        assert frame.loc[actor, "ST"] == pytest.approx(share, abs=0.03)
-        assert frame.loc[actor, "S1 low"] <= share + 0.03 and share - 0.03 <= frame.loc[actor, "S1 high"]
+        assert frame.loc[actor, "s1"] == pytest.approx(share, abs=0.03)
+        assert frame.loc[actor, "st"] == pytest.approx(share, abs=0.03)
+        assert frame.loc[actor, "s1_low"] <= share + 0.03 and share - 0.03 <= frame.loc[actor, "s1_high"]
     assert frame.index[0] == "a"
 
 
 def test_sobol_per_input_and_ratified_output():
-    frame = sobol("russia-japan", "compromise", base_runs=64, seed=0, groups="input", bootstrap=0)
-    assert len(frame) == 60 and frame["ST"].notna().all()
-    ratified = sobol("russia-japan", "compromise", base_runs=64, seed=0, output="ratified", bootstrap=0)
+    frame = sobol("russia-japan", "compromise", base_runs=64, rng=0, groups="input", bootstrap=0)
+    assert len(frame) == 60 and frame["st"].notna().all()
+    ratified = sobol("russia-japan", "compromise", base_runs=64, rng=0, output="ratified", bootstrap=0)
     top = ratified.iloc[0]["actor"]
     # after ratification the forecast is the ceiling 2·min(Duma, public): only they matter much
     assert top in {"rus_duma", "rus_public"}

@@ -1,10 +1,13 @@
-"""``bilateral simulate``: bargaining models, ratification, Monte Carlo and scenarios."""
+"""``bilateral simulate``: bargaining models, ratification, Monte Carlo and scenarios.
+
+Parses the options, calls :func:`bilateral.simulate.run` once and prints its :class:`Simulation`.
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -12,11 +15,18 @@ import typer
 from bilateral.cli.output import Format, console, emit
 from bilateral.errors import BilateralError
 
+if TYPE_CHECKING:
+    from bilateral.simulate import Simulation
+
+#: Largest ``--runs``: the draws of 20 actors take ~0.5 GB at this size.
+MAX_RUNS = 1_000_000
+
 SourceArg = Annotated[str, typer.Argument(
     help="Built-in case name, a case folder, or a stakeholder CSV (Actor,Capability,Position,Salience).")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="compromise, nash, eum, smp or all.")]
-RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=0, help="Monte Carlo runs (0: point values only).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")]
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=0, max=MAX_RUNS,
+                                      help=f"Monte Carlo runs (0: point values only; at most {MAX_RUNS:,}).")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed ≥ 0 (same seed, same numbers).")]
 ScenarioOpt = Annotated[list[str] | None, typer.Option(
     "--scenario", "-s", help="Scenario id of the case (repeat, or comma-separate), or all.")]
 TraceOpt = Annotated[bool, typer.Option("--trace", help="Show the EUM's round-by-round trace.")]
@@ -39,6 +49,11 @@ ToleranceOpt = Annotated[float | None, typer.Option(
 WorkersOpt = Annotated[int, typer.Option(
     "--workers", "-w", min=0, help="Threads for the EUM and SMP Monte Carlo (0: one per CPU).")]
 
+SCENARIO_COLUMNS = ("scenario", "model", "bargained", "ratifiable", "z_low", "z_high", "delta_ratifiable",
+                    "p_breakthrough", "ci_low", "ci_high")
+FORECAST_COLUMNS = ("model", "bargained", "status", "rounds", "ratifiable", "bargained_p5", "bargained_p50",
+                    "bargained_p95", "ratified_p50", "converged_share", "p_breakthrough", "ci_low", "ci_high")
+
 
 def _scale(text: str | None) -> tuple[float, float] | None:
     if text is None:
@@ -57,9 +72,73 @@ def _scenario_ids(values: list[str] | None) -> list[str] | None:
     return ["all"] if "all" in ids else ids
 
 
-def _write_plot(fig, path: Path) -> None:
+def _params(model: str, trace: bool, **options: Any) -> dict[str, dict[str, Any]]:
+    """The options given (not None) for each chosen model (and the EUM of ``--trace``) that has a
+    parameter of that name."""
+    from bilateral.simulate import MODELS, get_models
+
+    names = {m.name for m in get_models(model)} | ({"eum"} if trace else set())
+    given = {k: v for k, v in options.items() if v is not None}
+    return {name: {k: v for k, v in given.items() if k in MODELS[name].param_names()} for name in names
+            if any(k in MODELS[name].param_names() for k in given)}
+
+
+def _plot(sim: Simulation, path: Path, trace: bool) -> None:
+    from bilateral.report import negotiation as figures
+
+    if trace:
+        fig = figures.trace_figure(sim.outcome("eum"))
+    elif sim.monte_carlo is not None:
+        fig = figures.distribution_figure(sim.monte_carlo)
+    else:
+        fig = figures.winset_figure(sim.stakeholders, sim.ratification, sim.forecast.outcomes, sim.case)
     fig.write_html(path, include_plotlyjs=True, full_html=True)
     console.print(f"figure written to {path}", style="dim")
+
+
+def _print_header(sim: Simulation) -> None:
+    sh = sim.stakeholders
+    where = sim.case.info.title if sim.case is not None else sh.file
+    quo = "none" if sh.status_quo is None else f"{sh.status_quo:g}"
+    console.print(f"[bold]{where}[/bold] — {sh.n} stakeholders, scale {sh.scale[0]:g}–{sh.scale[1]:g}, "
+                  f"status quo {quo}" + "".join(f"; {n}" for n in sh.notes))
+
+
+def _print_notes(table: pd.DataFrame) -> None:
+    for row in table.itertuples():
+        if isinstance(row.note, str) and row.note:
+            console.print(f"  {row.model}: {row.note}")
+
+
+def _print_breakthrough(sim: Simulation, with_caveats: bool) -> None:
+    from bilateral.report.prose import breakthrough_sentence, caveats
+
+    if sim.monte_carlo is None:
+        return
+    console.print(breakthrough_sentence(sim.monte_carlo, sim.threshold_label))
+    for note in caveats(sim.monte_carlo, sim.ratification) if with_caveats else ():
+        console.print(f"  • {note}", style="dim")
+
+
+def _print_trace(sim: Simulation) -> None:
+    eum = sim.outcome("eum")
+    emit(eum.trace.round(3), Format.table, None, title=f"EUM trace ({eum.rounds} rounds, {eum.status})")
+    moves = eum.diagnostics.get("moves")
+    if isinstance(moves, pd.DataFrame) and len(moves):
+        emit(moves.round(3), Format.table, None, title="EUM moves (receiver accepts sender's offer)")
+
+
+def _print_table_view(sim: Simulation, output: Path | None, trace: bool) -> None:
+    """The terminal view: header, forecasts, notes, ratification, breakthrough, caveats, trace."""
+    _print_header(sim)
+    table = sim.table()
+    emit(table.round(4), Format.table, output, title="forecasts (bargained → ratifiable)",
+         columns=[c for c in FORECAST_COLUMNS if c in table])
+    _print_notes(table)
+    console.print(f"Ratification: {sim.ratification.describe()}")
+    _print_breakthrough(sim, with_caveats=True)
+    if trace:
+        _print_trace(sim)
 
 
 def simulate(
@@ -83,92 +162,24 @@ def simulate(
     """Forecast the negotiation with bargaining models, check ratification, and estimate the
     probability of a breakthrough (Monte Carlo over the stakeholders' uncertainty)."""
     from bilateral import simulate as sim
-    from bilateral.report import negotiation as figures
-    from bilateral.simulate.summary import breakthrough_sentence, caveats
 
     started = time.perf_counter()
-    if salience_scale not in ("auto", "unit", "percent"):
-        raise BilateralError(f"--salience-scale {salience_scale!r}: use auto, unit or percent")
-    is_csv = source.lower().endswith(".csv")
-    case = None
-    if is_csv:
-        sh = sim.read_stakeholders(source, scale=_scale(scale), status_quo=status_quo,  # type: ignore[arg-type]
-                                   salience_scale=salience_scale, breakthrough=threshold)
-    else:
-        from bilateral.case import load_case
-
-        case = load_case(source)
-        sh = sim.load_stakeholders(case, scale=_scale(scale), status_quo=status_quo,
-                                   breakthrough=threshold)
-    models = sim.get_models(model)
-    for m in models:
-        if max_rounds is not None and hasattr(m, "max_rounds"):
-            m.max_rounds = max_rounds
-        if tolerance is not None and hasattr(m, "tolerance"):
-            m.tolerance = tolerance
-    quiet = fmt is not Format.table and output is None
-    label = figures.anchor_label(case, sh.breakthrough)
-
-    if scenario:
-        if case is None:
-            raise BilateralError("--scenario needs a case (scenarios live in the case's scenarios.yaml)")
-        frame = sim.scenario_table(case, _scenario_ids(scenario), models, runs=runs, seed=seed,
-                                   workers=workers, base=sh)
-        emit(frame, fmt, output, title="baseline and scenarios",
-             columns=[c for c in ("scenario", "model", "bargained", "ratifiable", "Z low", "Z high",
-                                  "Δ ratifiable", "P(breakthrough)", "ci low", "ci high")
-                      if c in frame])
+    ids = _scenario_ids(scenario)
+    result = sim.run(source, model, runs=0 if ids else runs, rng=seed, scenarios=ids,
+                     scenario_runs=runs if ids else 0, workers=workers, threshold=threshold,
+                     scale=_scale(scale), status_quo=status_quo, salience_scale=salience_scale,
+                     params=_params(model, trace, max_rounds=max_rounds, tolerance=tolerance))
+    if result.scenarios is not None:
+        emit(result.scenarios, fmt, output, title="baseline and scenarios",
+             columns=[c for c in SCENARIO_COLUMNS if c in result.scenarios])
         return
-
-    result = sim.forecast(sh, models)
-    table = result.table()
-    mc = None
-    if runs:
-        mc = sim.monte_carlo(sh, models, runs=runs, seed=seed, workers=workers)
-        table = table.merge(mc.table(), on="model", how="left")
-    eum = result.outcomes.get("eum")
-    if trace and eum is None:
-        eum = sim.ExpectedUtility(**{k: v for k, v in (("max_rounds", max_rounds), ("tolerance", tolerance))
-                                     if v is not None}).solve(sh)
-
     if plot is not None:
-        if trace and eum is not None:
-            _write_plot(figures.trace_figure(eum), plot)
-        elif mc is not None:
-            _write_plot(figures.distribution_figure(mc), plot)
-        else:
-            _write_plot(figures.winset_figure(sh, result.ratification, result.outcomes, case), plot)
-
-    if trace and eum is not None and fmt is not Format.table:
-        emit(eum.trace, fmt, output, title="EUM trace")
+        _plot(result, plot, trace)
+    if fmt is Format.table:
+        _print_table_view(result, output, trace)
+        console.print(f"done in {time.perf_counter() - started:.1f} s", style="dim")
         return
-    if fmt is not Format.table:
-        emit(table, fmt, output, title="forecasts")
-        if not quiet and mc is not None:
-            console.print(breakthrough_sentence(mc, label))
-        return
-
-    where = case.info.title if case is not None else sh.file
-    quo = "none" if sh.status_quo is None else f"{sh.status_quo:g}"
-    console.print(f"[bold]{where}[/bold] — {sh.n} stakeholders, scale {sh.scale[0]:g}–{sh.scale[1]:g}, "
-                  f"status quo {quo}" + "".join(f"; {n}" for n in sh.notes))
-    shown = ["model", "bargained", "status", "rounds", "ratifiable"]
-    if mc is not None:
-        shown += [c for c in ("bargained p5", "bargained p50", "bargained p95", "ratified p50",
-                              "converged share", "P(breakthrough)", "ci low", "ci high") if c in table]
-    emit(table.round(4), fmt, output, title="forecasts (bargained → ratifiable)", columns=shown)
-    for row in table.itertuples():
-        if isinstance(row.note, str) and row.note:
-            console.print(f"  {row.model}: {row.note}")
-    console.print(f"Ratification: {result.ratification.describe()}")
-    if mc is not None:
-        console.print(breakthrough_sentence(mc, label))
-        for note in caveats(mc, result.ratification):
-            console.print(f"  • {note}", style="dim")
-    if trace and eum is not None:
-        frame = eum.trace.round(3)
-        emit(frame, Format.table, None, title=f"EUM trace ({eum.rounds} rounds, {eum.status})")
-        moves = eum.diagnostics.get("moves")
-        if isinstance(moves, pd.DataFrame) and len(moves):
-            emit(moves.round(3), Format.table, None, title="EUM moves (receiver accepts sender's offer)")
-    console.print(f"done in {time.perf_counter() - started:.1f} s", style="dim")
+    emit(result.outcome("eum").trace if trace else result.table(), fmt, output,
+         title="EUM trace" if trace else "forecasts")
+    if output is not None and not trace:
+        _print_breakthrough(result, with_caveats=False)

@@ -7,11 +7,14 @@ Notebook use::
     sh = simulate.load_stakeholders("russia-japan")          # or a CSV path
     simulate.get_model("eum").solve(sh).trace                 # one model, round by round
     simulate.forecast(sh)                                     # every model, bargained and ratifiable
-    simulate.monte_carlo(sh, runs=10_000, seed=1).table()     # distributions, P(breakthrough)
+    simulate.monte_carlo(sh, runs=10_000, rng=1).table()      # distributions, p_breakthrough
+    sim = simulate.run("russia-japan", runs=10_000, rng=1, scenarios="all")   # all of it, once
+    sim.table(); sim.scenarios; sim.outcome("eum").trace
 
 ``simulate`` imports only ``case`` and ``errors`` (DESIGN.md §2).
 """
 
+from bilateral.simulate.base import BargainingModel, Batch, BatchResult, Outcome
 from bilateral.simulate.compromise import Compromise, weighted_mean
 from bilateral.simulate.eum import ExpectedUtility
 from bilateral.simulate.forecast import forecast
@@ -23,9 +26,9 @@ from bilateral.simulate.inputs import (
 )
 from bilateral.simulate.montecarlo import MonteCarlo, monte_carlo, wilson
 from bilateral.simulate.nash import Nash
-from bilateral.simulate.outcome import BargainingModel, Batch, BatchResult, Outcome
 from bilateral.simulate.ratification import Ratification, ratification
 from bilateral.simulate.registry import MODELS, get_model, get_models
+from bilateral.simulate.run import Simulation, run
 from bilateral.simulate.scenario_table import scenario_table
 from bilateral.simulate.scenarios import apply_scenario, select_scenarios
 from bilateral.simulate.sensitivity import one_at_a_time, sobol
@@ -43,6 +46,7 @@ __all__ = [
     "Nash",
     "Outcome",
     "Ratification",
+    "Simulation",
     "SpatialModel",
     "StakeholderError",
     "Stakeholders",
@@ -56,6 +60,7 @@ __all__ = [
     "one_at_a_time",
     "ratification",
     "read_stakeholders",
+    "run",
     "scenario_table",
     "select_scenarios",
     "sobol",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from bilateral.simulate.base import NO_SOLUTION, BargainingModel, Batch, BatchResult, Outcome
 from bilateral.simulate.inputs import Stakeholders
-from bilateral.simulate.outcome import NO_SOLUTION, BargainingModel, Batch, BatchResult, Outcome
 
 
 def weighted_mean(position: np.ndarray, salience: np.ndarray, capability: np.ndarray) -> np.ndarray:
@@ -21,13 +21,11 @@ def weighted_mean(position: np.ndarray, salience: np.ndarray, capability: np.nda
 
 
 class Compromise(BargainingModel):
-    """Weighted-mean (compromise) model; no parameters, no status quo needed."""
+    """Weighted-mean (compromise) model; no parameters, no status quo needed; deterministic
+    (``solve``'s ``rng`` is not used)."""
 
     name = "compromise"
     label = "Compromise (weighted mean)"
-
-    def __init__(self) -> None:
-        pass
 
     def solve_batch(self, batch: Batch) -> BatchResult:
         pos = weighted_mean(batch.position, batch.salience, batch.capability)

@@ -4,7 +4,7 @@ Smith (2011, "Unravelling Bueno de Mesquita's group decision model", J. Theoreti
 One formula per function, compiled with numba. A round works on one draw's (n,) arrays with
 scratch space allocated once per draw; :func:`_solve_all` runs every Monte Carlo draw to convergence
 in parallel threads (draws are independent, so the numbers do not depend on the thread count).
-:mod:`bilateral.simulate.reference` holds a plain Python loop of the same equations, the tests'
+The tests hold a plain Python loop of the same equations (``tests/eum_reference.py``), their
 oracle. Notation: xᵢ position, sᵢ salience, cᵢ capability, wᵢ = cᵢsᵢ, R = x_max − x_min of the
 initial positions, d(a, b) = |a − b| / R.
 """
@@ -12,15 +12,24 @@ initial positions, d(a, b) = |a − b| / R.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numba
 import numpy as np
 import pandas as pd
 
+from bilateral.simulate.base import (
+    NOT_CONVERGED,
+    OK,
+    BargainingModel,
+    Batch,
+    BatchResult,
+    Interval,
+    Outcome,
+    ParamRules,
+)
 from bilateral.simulate.compromise import weighted_mean
 from bilateral.simulate.inputs import Stakeholders
-from bilateral.simulate.outcome import NOT_CONVERGED, OK, BargainingModel, Batch, BatchResult, Outcome
 from bilateral.simulate.votes import VOTERS, condorcet_median, condorcet_winner, win_matrix
 
 Voters = Literal["all", "exclude_i", "third_parties"]
@@ -35,18 +44,6 @@ KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 #: Expected utilities closer to zero than this are zero (no challenge): keeps the sign tests of the
 #: offer rules from acting on rounding noise, identically here and in the loop oracle.
 EU_TOLERANCE = 1e-12
-
-
-@numba.njit(cache=True)
-def utility_success(d: float, r: float) -> float:
-    """Usᵢⱼ = 2 − 4(0.5 − 0.5dᵢⱼ)^rᵢ: i's utility of winning a challenge against j."""
-    return 2 - 4 * (0.5 - 0.5 * d) ** r
-
-
-@numba.njit(cache=True)
-def utility_failure(d: float, r: float) -> float:
-    """Ufᵢⱼ = 2 − 4(0.5 + 0.5dᵢⱼ)^rᵢ: i's utility of losing a challenge against j."""
-    return 2 - 4 * (0.5 + 0.5 * d) ** r
 
 
 @numba.njit(cache=True)
@@ -85,9 +82,13 @@ def expected_utility(p: float, s_j: float, us: float, uf: float, usq: float, q: 
 @numba.njit(cache=True)
 def _challenge(p: float, s_j: float, d: float, d_mu: float, r: float, usq: float, log_near: float,
                log_far: float, q: float, t: float) -> float:
-    """:func:`expected_utility` with Us, Uf as 2 − 4·exp(r·ln(0.5 ∓ 0.5d)) from ``log_near`` =
-    ln(0.5 − 0.5d) and ``log_far`` = ln(0.5 + 0.5d), taken once per pair: the numbers of
-    :func:`utility_success` and :func:`utility_failure` with a third of the transcendental calls."""
+    """:func:`expected_utility` with i's utilities of winning and of losing a challenge against j
+    (Scholz et al. 2011 §3)
+
+        Usᵢⱼ = 2 − 4(0.5 − 0.5dᵢⱼ)^rᵢ,   Ufᵢⱼ = 2 − 4(0.5 + 0.5dᵢⱼ)^rᵢ
+
+    computed as 2 − 4·exp(rᵢ·ln(0.5 ∓ 0.5d)) from ``log_near`` = ln(0.5 − 0.5d) and ``log_far`` =
+    ln(0.5 + 0.5d), taken once per pair (a third of the transcendental calls)."""
     us = 2 - 4 * math.exp(r * log_near)
     uf = 2 - 4 * math.exp(r * log_far)
     if q == 1.0:
@@ -251,23 +252,22 @@ class ExpectedUtility(BargainingModel):
     ``receiver``'s rᵢ (i's perception); ``offer_choice`` [smallest_move]: the offer needing the
     smallest move, or ``largest_gain``, the sender expecting the largest gain B, then the smallest
     move (ties go to the lower index); ``anchor`` μ in Ub/Uw is the weighted ``mean`` [mean] or the
-    ``median``; ``q`` and ``t`` the status-quo probabilities Q and T [1, 1].
+    ``median``; ``q`` and ``t`` the status-quo probabilities Q and T [1, 1]. Deterministic:
+    ``solve``'s ``rng`` is not used.
     """
 
     name = "eum"
     label = "Expected utility (Bueno de Mesquita)"
+    PARAMS: ClassVar[ParamRules] = {"max_rounds": Interval(0, integer=True), "tolerance": Interval(0, open_low=True),
+              "voters": tuple(VOTERS), "perception": tuple(PERCEPTION),
+              "offer_choice": tuple(OFFER_CHOICE), "anchor": tuple(ANCHOR),
+              "q": Interval(0, 1), "t": Interval(0, 1)}
 
     def __init__(self, max_rounds: int = 100, tolerance: float = 1e-3, voters: Voters = "all",
                  perception: Perception = "own", offer_choice: OfferChoice = "smallest_move",
                  anchor: Anchor = "mean", q: float = 1.0, t: float = 1.0) -> None:
-        self.max_rounds = max_rounds
-        self.tolerance = tolerance
-        self.voters = voters
-        self.perception = perception
-        self.offer_choice = offer_choice
-        self.anchor = anchor
-        self.q = q
-        self.t = t
+        self.set_params(max_rounds=max_rounds, tolerance=tolerance, voters=voters,
+                        perception=perception, offer_choice=offer_choice, anchor=anchor, q=q, t=t)
 
     def _settings(self) -> tuple:
         return (int(self.max_rounds), float(self.tolerance), VOTERS[self.voters], PERCEPTION[self.perception],

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from bilateral.simulate.base import Outcome
 from bilateral.simulate.inputs import Stakeholders, load_stakeholders
-from bilateral.simulate.outcome import Outcome
 from bilateral.simulate.ratification import Ratification, ratification
 from bilateral.simulate.registry import get_models
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Forecast:
     """The models' outcomes on one table, with its win-sets and agreement set."""
 
@@ -43,9 +44,19 @@ class Forecast:
         frame.attrs["sources"] = list(self.stakeholders.sources)
         return frame
 
+    def __repr__(self) -> str:
+        outcomes = ", ".join(f"{name} {'none' if o.position is None else f'{o.position:.4g}'}"
+                             for name, o in self.outcomes.items())
+        return f"Forecast({self.stakeholders.n} actors; {outcomes}; {self.ratification.describe()})"
 
-def forecast(source: Any = "russia-japan", models: Any = "all") -> Forecast:
-    """Solve each model on the table's point values and ratify each outcome."""
+    def _repr_html_(self) -> str:
+        return self.table().to_html(index=False)
+
+
+def forecast(source: Any = "russia-japan", models: Any = "all", *,
+             rng: np.random.Generator | None = None) -> Forecast:
+    """Solve each model on the table's point values (``rng`` passed to each ``solve``) and ratify
+    each outcome."""
     sh = load_stakeholders(source)
-    outcomes = {m.name: m.solve(sh) for m in get_models(models)}
+    outcomes = {m.name: m.solve(sh, rng=rng) for m in get_models(models)}
     return Forecast(sh, outcomes, ratification(sh))

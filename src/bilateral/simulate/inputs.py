@@ -20,6 +20,7 @@ import pandas as pd
 from bilateral.errors import BilateralError, Problem
 
 SalienceScale = Literal["auto", "unit", "percent"]
+SALIENCE_SCALES = ("auto", "unit", "percent")
 
 DEFAULT_SCALE = (0.0, 100.0)
 
@@ -50,7 +51,7 @@ class StakeholderError(BilateralError):
         super().__init__("\n".join(lines))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Stakeholders:
     """The negotiation inputs as aligned numpy arrays (one entry per actor).
 
@@ -80,8 +81,13 @@ class Stakeholders:
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
-    def __len__(self) -> int:
-        return len(self.actor)
+    def __repr__(self) -> str:
+        quo = "none" if self.status_quo is None else f"{self.status_quo:g}"
+        return (f"Stakeholders({self.n} actors from {self.file}, scale {self.scale[0]:g}–"
+                f"{self.scale[1]:g}, status quo {quo}, breakthrough {self.breakthrough})")
+
+    def _repr_html_(self) -> str:
+        return self.frame().to_html(index=False)
 
     @property
     def n(self) -> int:
@@ -91,13 +97,6 @@ class Stakeholders:
     def weight(self) -> np.ndarray:
         """Effective power cᵢsᵢ of each actor."""
         return self.capability * self.salience
-
-    def index(self, actor: str) -> int:
-        try:
-            return self.actor.index(actor)
-        except ValueError:
-            raise BilateralError(f"no stakeholder {actor!r} in {self.file} — known: "
-                                 f"{', '.join(self.actor)}") from None
 
     def with_values(self, **arrays: Any) -> Stakeholders:
         """A copy with some arrays (or metadata) replaced."""
@@ -243,6 +242,12 @@ def _parse_bool(text: str) -> bool | None:
     return None
 
 
+def check_salience_scale(value: str) -> None:
+    """Raise :class:`BilateralError` unless ``value`` is one of :data:`SALIENCE_SCALES`."""
+    if value not in SALIENCE_SCALES:
+        raise BilateralError(f"salience_scale={value!r}: use one of {', '.join(SALIENCE_SCALES)}")
+
+
 def read_stakeholders(path: str | Path, *, scale: tuple[float, float] | None = None,
                       status_quo: float | None = None, salience_scale: SalienceScale = "auto",
                       breakthrough: float | None = None) -> Stakeholders:
@@ -257,6 +262,7 @@ def read_stakeholders(path: str | Path, *, scale: tuple[float, float] | None = N
     them exceed 1 (Bueno de Mesquita's data use 0–100) and divides them by 100; otherwise they must
     lie in 0–1. Capabilities are relative: any non-negative numbers.
     """
+    check_salience_scale(salience_scale)
     path = Path(path)
     file = path.name
     if not path.is_file():

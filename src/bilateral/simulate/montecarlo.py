@@ -11,15 +11,17 @@ numbers, whatever the number of workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any, Literal
 
 import numba
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
+from scipy.stats import binomtest, triang
 
+from bilateral.errors import BilateralError
+from bilateral.simulate.base import BargainingModel, Batch, BatchResult
 from bilateral.simulate.inputs import FIELDS, Stakeholders, load_stakeholders
-from bilateral.simulate.outcome import BargainingModel, Batch, BatchResult
 from bilateral.simulate.ratification import agreement_bounds, ratify
 from bilateral.simulate.registry import get_models
 
@@ -27,20 +29,37 @@ Distribution = Literal["triangular", "uniform"]
 
 
 def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Inverse CDF of the triangular distribution: a + √(u(b−a)(c−a)) for u < (c−a)/(b−a), else
-    b − √((1−u)(b−a)(b−c)); the value itself when the range is empty."""
+    """Inverse CDF of the triangular distribution on (low, mode, high) at ``u``
+    (``scipy.stats.triang.ppf`` with c = (mode − low)/(high − low)); the value itself when the
+    range is empty."""
     width = high - low
+    wide = width > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        cut = np.where(width > 0, (mode - low) / width, 0.5)
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(width > 0, np.where(u < cut, left, right), mode)
+        c = np.where(wide, (mode - low) / np.where(wide, width, 1.0), 0.5)
+    return np.where(wide, triang.ppf(u, c, loc=low, scale=np.where(wide, width, 1.0)), mode)
+
+
+def generator(rng: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy ``Generator`` from a seed (a whole number ≥ 0), a ``Generator`` (used as is) or
+    ``None`` (fresh entropy: not reproducible)."""
+    if isinstance(rng, np.random.Generator) or rng is None:
+        return np.random.default_rng(rng)
+    if isinstance(rng, Integral) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise BilateralError(f"rng={rng!r}: give a seed (a whole number ≥ 0) or a numpy Generator")
+
+
+def seed_of(rng: int | np.random.Generator | None) -> int | None:
+    """The seed when ``rng`` is one (for reports: "seed 0"), else ``None``."""
+    return int(rng) if isinstance(rng, Integral) and not isinstance(rng, bool) else None
 
 
 def draw(sh: Stakeholders, runs: int, rng: np.random.Generator,
          distribution: Distribution = "triangular", u: np.ndarray | None = None) -> Batch:
     """``runs`` draws of every actor's inputs. ``u`` (runs, 3n) uniforms may be given (for
     quasi-random designs); the columns are position, salience, capability for actor 0, 1, …"""
+    if distribution not in ("triangular", "uniform"):
+        raise BilateralError(f"distribution={distribution!r}: use triangular or uniform")
     n = sh.n
     if u is None:
         u = rng.random((runs, 3 * n))
@@ -72,7 +91,7 @@ def solve_parallel(model: BargainingModel, batch: Batch, workers: int = 0) -> Ba
         numba.set_num_threads(previous)
 
 
-@dataclass
+@dataclass(repr=False)
 class ModelRuns:
     """One model's Monte Carlo: bargained and ratified outcome per run, and the breakthroughs."""
 
@@ -85,23 +104,28 @@ class ModelRuns:
     breakthrough: np.ndarray | None
 
     def summary(self, level: float = 0.95) -> dict[str, Any]:
+        """One row: shares, the outcomes' mean and 5/50/95 % percentiles, P(breakthrough) with its
+        Wilson interval (``p_breakthrough``, ``ci_low``, ``ci_high``) when there is a threshold."""
         runs = len(self.bargained)
         defined = ~np.isnan(self.bargained)
         ratifiable = ~np.isnan(self.ratified)
-        row: dict[str, Any] = {"model": self.model, "runs": runs, "defined": defined.mean()}
+        row: dict[str, Any] = {"model": self.model, "runs": runs, "defined_share": defined.mean()}
         for name, values in (("bargained", self.bargained[defined]), ("ratified", self.ratified[ratifiable])):
-            row[f"{name} mean"] = values.mean() if values.size else np.nan
+            row[f"{name}_mean"] = values.mean() if values.size else np.nan
             for q in (5, 50, 95):
-                row[f"{name} p{q}"] = np.percentile(values, q) if values.size else np.nan
-        row["ratifiable share"] = ratifiable.mean()
-        row["converged share"] = self.converged[defined].mean() if defined.any() else np.nan
+                row[f"{name}_p{q}"] = np.percentile(values, q) if values.size else np.nan
+        row["ratifiable_share"] = ratifiable.mean()
+        row["converged_share"] = self.converged[defined].mean() if defined.any() else np.nan
         if self.breakthrough is not None:
             p, lo, hi = wilson(int(self.breakthrough.sum()), runs, level)
-            row.update({"P(breakthrough)": p, "ci low": lo, "ci high": hi})
+            row.update({"p_breakthrough": p, "ci_low": lo, "ci_high": hi})
         return row
 
+    def __repr__(self) -> str:
+        return f"ModelRuns({self.model!r}, {len(self.bargained)} runs)"
 
-@dataclass
+
+@dataclass(repr=False)
 class MonteCarlo:
     """The result of :func:`monte_carlo`: per model runs, the agreement-set bounds per run."""
 
@@ -115,6 +139,7 @@ class MonteCarlo:
     models: dict[str, ModelRuns] = field(default_factory=dict)
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
+        """One row per model (:meth:`ModelRuns.summary`)."""
         frame = pd.DataFrame([m.summary(level) for m in self.models.values()])
         frame.attrs["sources"] = list(self.stakeholders.sources)
         return frame
@@ -125,28 +150,41 @@ class MonteCarlo:
         return float((self.z_high - self.z_low > 0).mean())
 
     def breakthrough(self, model: str, level: float = 0.95) -> tuple[float, float, float]:
+        """(share, Wilson low, Wilson high) of the runs with a breakthrough; NaN without a threshold."""
         runs = self.models[model]
         if runs.breakthrough is None:
             return float("nan"), float("nan"), float("nan")
         return wilson(int(runs.breakthrough.sum()), self.runs, level)
 
+    def __repr__(self) -> str:
+        seed = "" if self.seed is None else f", seed {self.seed}"
+        return (f"MonteCarlo({self.runs:,} runs{seed}, {self.distribution}, threshold {self.threshold}; "
+                f"models {', '.join(self.models)})")
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html(index=False)
+
 
 def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int = 1000,
-                seed: int | None = 0, rng: np.random.Generator | None = None,
+                rng: int | np.random.Generator | None = None, seed: int | None = 0,
                 distribution: Distribution = "triangular", threshold: float | None = None,
-                workers: int = 0) -> MonteCarlo:
+                workers: int = 0, uniforms: np.ndarray | None = None) -> MonteCarlo:
     """Run every model on ``runs`` draws of the stakeholders (a case, a CSV or a Stakeholders).
 
+    ``rng``: a seed or a numpy ``Generator`` (``seed`` is the same as an int ``rng`` and is used
+    when ``rng`` is not given). ``uniforms`` (runs, 3n): the uniforms to map through the ranges
+    instead of drawing them (common random numbers across scenarios; see :func:`draw`).
     ``threshold`` defaults to the case's breakthrough threshold; a breakthrough in a run is a
-    ratifiable outcome ≥ threshold. ``rng`` overrides ``seed``. ``workers``: threads for the
-    iterative models (0: one per CPU).
+    ratifiable outcome ≥ threshold. ``workers``: threads for the iterative models (0: one per CPU).
     """
     sh = load_stakeholders(source)
-    rng = rng if rng is not None else np.random.default_rng(seed)
+    rng = seed if rng is None else rng
+    if not isinstance(runs, Integral) or isinstance(runs, bool) or runs < 1:
+        raise BilateralError(f"runs={runs!r}: give a whole number of Monte Carlo runs ≥ 1")
     threshold = sh.breakthrough if threshold is None else threshold
-    batch = draw(sh, runs, rng, distribution)
+    batch = draw(sh, int(runs), generator(rng), distribution, u=uniforms)
     z_low, z_high = agreement_bounds(sh, batch.position)
-    result = MonteCarlo(sh, runs, seed, distribution, threshold, z_low, z_high)
+    result = MonteCarlo(sh, int(runs), seed_of(rng), distribution, threshold, z_low, z_high)
     for model in get_models(models):
         solved = solve_parallel(model, batch, workers)
         ratified = ratify(solved.position, z_low, z_high)

@@ -12,10 +12,12 @@ reports "no solution" rather than a number.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
+from bilateral.simulate.base import NO_SOLUTION, BargainingModel, Batch, BatchResult, Interval, Outcome, ParamRules
 from bilateral.simulate.inputs import Stakeholders
-from bilateral.simulate.outcome import NO_SOLUTION, BargainingModel, Batch, BatchResult, Outcome
 
 
 def gain(x: np.ndarray, position: np.ndarray, salience: np.ndarray, q: float) -> np.ndarray:
@@ -56,13 +58,15 @@ class Nash(BargainingModel):
     across it, so ``iterations`` bisection steps on the slope find the unique maximiser for every
     draw at once (60 steps reach double precision; the fixed-point iteration of the FOC can cycle).
     When the slope is still positive at the edge of the scale the maximiser is that edge.
+    Deterministic: ``solve``'s ``rng`` is not used.
     """
 
     name = "nash"
     label = "Asymmetric Nash bargaining"
+    PARAMS: ClassVar[ParamRules] = {"iterations": Interval(1, integer=True)}
 
     def __init__(self, iterations: int = 80) -> None:
-        self.iterations = iterations
+        self.set_params(iterations=iterations)
 
     def solve_batch(self, batch: Batch) -> BatchResult:
         runs = batch.runs

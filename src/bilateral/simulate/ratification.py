@@ -102,6 +102,7 @@ class Ratification:
     low: float
     high: float
     status_quo: float
+    sources: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -117,7 +118,9 @@ class Ratification:
         rows.append({"state": "agreement set Z", "low": None if self.empty else self.low,
                      "high": None if self.empty else self.high, "empty": self.empty,
                      "pivotal": "", "ratifiers": "intersection of the win-sets"})
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        frame.attrs["sources"] = list(self.sources)
+        return frame
 
     def describe(self) -> str:
         if not self.win_sets:
@@ -133,4 +136,4 @@ def ratification(sh: Stakeholders) -> Ratification:
     """Win-sets and the agreement set Z of a stakeholder table at its point values."""
     low, high = agreement_bounds(sh)
     q = sh.scale[0] if sh.status_quo is None else sh.status_quo
-    return Ratification(win_sets(sh), float(low), float(high), float(q))
+    return Ratification(win_sets(sh), float(low), float(high), float(q), tuple(sh.sources))

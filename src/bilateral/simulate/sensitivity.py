@@ -20,9 +20,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from bilateral.errors import BilateralError
+from bilateral.simulate.base import Batch
+from bilateral.simulate.forecast import Forecast
 from bilateral.simulate.inputs import FIELDS, load_stakeholders
-from bilateral.simulate.montecarlo import Distribution, draw
-from bilateral.simulate.outcome import Batch
+from bilateral.simulate.montecarlo import Distribution, draw, generator
 from bilateral.simulate.ratification import agreement_bounds, ratify
 from bilateral.simulate.registry import get_model
 
@@ -38,13 +40,16 @@ def _evaluate(model: Any, sh: Any, batch: Batch, output: Output) -> np.ndarray:
 
 
 def one_at_a_time(source: Any = "russia-japan", model: Any = "compromise", *,
-                  output: Output = "bargained") -> pd.DataFrame:
+                  output: Output = "bargained", baseline: Forecast | None = None) -> pd.DataFrame:
     """Each input set to its low and then its high end, the others at their values.
 
-    Returns one row per actor and input with the forecast at each end and the swing
-    (high − low), sorted by |swing| (a tornado table).
+    Returns one row per actor and input (``actor``, ``input``, ``low``, ``high``,
+    ``forecast_at_low``, ``forecast_at_high``, ``swing`` = high − low, ``baseline``), sorted by
+    |swing| (a tornado table). ``baseline``: the forecast already made on the point values (its
+    stakeholders are then the source); the model's outcome there is the baseline column, not
+    solved again.
     """
-    sh = load_stakeholders(source)
+    sh = baseline.stakeholders if baseline is not None else load_stakeholders(source)
     model = get_model(model)
     base = Batch.of(sh)
     rows, keys = [], []
@@ -58,13 +63,20 @@ def one_at_a_time(source: Any = "russia-japan", model: Any = "compromise", *,
                          float(getattr(sh, f"{fld}_high")[i])))
     batch = Batch(*(np.concatenate([r[f] for r in rows]) for f in FIELDS), sh.scale, sh.status_quo)
     values = _evaluate(model, sh, batch, output).reshape(-1, 2)
-    baseline = float(_evaluate(model, sh, base, output)[0])
+    if baseline is not None and model.name in baseline.outcomes:
+        position = baseline.outcomes[model.name].position
+        value = baseline.ratification.project(position) if output == "ratified" else position
+        at_values = float("nan") if value is None else float(value)
+    else:
+        at_values = float(_evaluate(model, sh, base, output)[0])
     frame = pd.DataFrame([{"actor": a, "input": f, "low": lo, "high": hi,
-                           "forecast at low": v[0], "forecast at high": v[1], "swing": v[1] - v[0]}
+                           "forecast_at_low": v[0], "forecast_at_high": v[1], "swing": v[1] - v[0]}
                           for (a, f, lo, hi), v in zip(keys, values, strict=True)])
-    frame["baseline"] = baseline
+    frame["baseline"] = at_values
     frame = frame.reindex(frame["swing"].abs().sort_values(ascending=False, na_position="last").index)
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs.update({"sources": list(sh.sources), "model": model.name, "output": output})
+    return frame
 
 
 def sobol_indices(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[float, float, int]:
@@ -84,18 +96,24 @@ def sobol_indices(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[f
 
 
 def sobol(source: Any = "russia-japan", model: Any = "compromise", *, base_runs: int = 256,
-          seed: int | None = 0, groups: Literal["actor", "input"] = "actor",
+          rng: int | np.random.Generator | None = 0, groups: Literal["actor", "input"] = "actor",
           output: Output = "bargained", distribution: Distribution = "triangular",
           bootstrap: int = 200) -> pd.DataFrame:
-    """Variance-based sensitivity: Sobol first-order and total indices per actor (or per input).
+    """Variance-based sensitivity: Sobol first-order (``s1``) and total (``st``) indices per actor
+    (or per input).
 
     Costs ``base_runs`` × (groups + 2) model runs, all solved in one vectorised batch. A 95 %
-    bootstrap interval of Sᵢ (resampling the base rows) is given when ``bootstrap`` > 0.
+    bootstrap interval of Sᵢ (``s1_low``, ``s1_high``; resampling the base rows) is given when
+    ``bootstrap`` > 0. ``rng`` (a seed or a ``Generator``) scrambles the Sobol points and draws
+    the bootstrap.
     """
+    if groups not in ("actor", "input"):
+        raise BilateralError(f"groups={groups!r}: use actor or input")
     sh = load_stakeholders(source)
     model = get_model(model)
+    gen = generator(rng)
     n, dims = sh.n, 3 * sh.n
-    sample = qmc.Sobol(d=2 * dims, scramble=True, seed=seed).random(base_runs)
+    sample = qmc.Sobol(d=2 * dims, scramble=True, seed=gen).random(base_runs)
     u_a, u_b = sample[:, :dims], sample[:, dims:]
     columns = np.arange(dims).reshape(n, 3)
     if groups == "actor":
@@ -110,11 +128,9 @@ def sobol(source: Any = "russia-japan", model: Any = "compromise", *, base_runs:
         mixed[:, cols] = u_b[:, cols]
         blocks.append(mixed)
     u = np.concatenate(blocks)
-    rng = np.random.default_rng(seed)
-    batch = draw(sh, len(u), rng, distribution, u=u)
+    batch = draw(sh, len(u), gen, distribution, u=u)
     values = _evaluate(model, sh, batch, output).reshape(len(blocks), base_runs)
     f_a, f_b = values[0], values[1]
-    boot = np.random.default_rng(None if seed is None else seed + 1)
     rows = []
     for (actor, fld), f_ab in zip(labels, values[2:], strict=True):
         first, total, used = sobol_indices(f_a, f_b, f_ab)
@@ -122,12 +138,12 @@ def sobol(source: Any = "russia-japan", model: Any = "compromise", *, base_runs:
         if bootstrap and used >= 2:
             draws = []
             for _ in range(bootstrap):
-                idx = boot.integers(0, base_runs, base_runs)
+                idx = gen.integers(0, base_runs, base_runs)
                 draws.append(sobol_indices(f_a[idx], f_b[idx], f_ab[idx])[0])
             low, high = (float(v) for v in np.nanpercentile(draws, [2.5, 97.5]))
-        rows.append({"actor": actor, "input": fld, "S1": first, "S1 low": low, "S1 high": high,
-                     "ST": total, "runs": used})
-    frame = pd.DataFrame(rows).sort_values("ST", ascending=False, na_position="last")
-    frame.attrs["model"] = model.name
-    frame.attrs["output"] = output
-    return frame.reset_index(drop=True)
+        rows.append({"actor": actor, "input": fld, "s1": first, "s1_low": low, "s1_high": high,
+                     "st": total, "runs": used})
+    frame = pd.DataFrame(rows).sort_values("st", ascending=False, na_position="last")
+    frame = frame.reset_index(drop=True)
+    frame.attrs.update({"sources": list(sh.sources), "model": model.name, "output": output})
+    return frame

@@ -18,13 +18,22 @@ the other draws in the batch).
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numba
 import numpy as np
 
+from bilateral.simulate.base import (
+    NOT_CONVERGED,
+    OK,
+    BargainingModel,
+    Batch,
+    BatchResult,
+    Interval,
+    Outcome,
+    ParamRules,
+)
 from bilateral.simulate.inputs import Stakeholders
-from bilateral.simulate.outcome import NOT_CONVERGED, OK, BargainingModel, Batch, BatchResult, Outcome
 from bilateral.simulate.votes import VOTERS, win_matrix
 
 VoteRule = Literal["proportional", "binary", "cubic", "propbin", "propcubic"]
@@ -331,18 +340,19 @@ class SpatialModel(BargainingModel):
     ``max_rounds``. Forecast: Σ Pᵢxᵢ of the last election.
 
     Parameters: ``vote_rule`` [proportional], ``prevail`` [conditional], ``max_rounds`` [100],
-    ``stop_ratio`` [0.05].
+    ``stop_ratio`` [0.05]. Deterministic (the elections are probabilistic, but only their
+    probabilities are used): ``solve``'s ``rng`` is not used.
     """
 
     name = "smp"
     label = "Spatial model (KTAB-style)"
+    PARAMS: ClassVar[ParamRules] = {"vote_rule": tuple(VOTE_RULES), "prevail": tuple(PREVAIL),
+              "max_rounds": Interval(0, integer=True), "stop_ratio": Interval(0, 1)}
 
     def __init__(self, vote_rule: VoteRule = "proportional", prevail: Prevail = "conditional",
                  max_rounds: int = 100, stop_ratio: float = 0.05) -> None:
-        self.vote_rule = vote_rule
-        self.prevail = prevail
-        self.max_rounds = max_rounds
-        self.stop_ratio = stop_ratio
+        self.set_params(vote_rule=vote_rule, prevail=prevail, max_rounds=max_rounds,
+                        stop_ratio=stop_ratio)
 
     def run(self, batch: Batch, record: bool = False) -> tuple[BatchResult, list[np.ndarray]]:
         """Every draw's rounds (:func:`run_batch`); with ``record``, the history as one (R, n) array
@@ -356,7 +366,7 @@ class SpatialModel(BargainingModel):
         rounds = np.zeros(runs, np.int64)
         converged = np.zeros(runs, bool)
         prob = np.full((runs, n), 1.0 / n)
-        steps = max(0, self.max_rounds) + 1 if record else 0
+        steps = self.max_rounds + 1 if record else 0
         history = np.empty((runs, steps, n))
         run_batch(y, s, c, VOTE_RULES[self.vote_rule], PREVAIL[self.prevail], int(self.max_rounds),
                   float(self.stop_ratio), prob, rounds, converged, history)

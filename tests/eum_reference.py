@@ -1,9 +1,9 @@
-"""A plain per-actor loop implementation of the expected utility model's equations.
+"""The tests' oracle: a plain per-actor loop implementation of the expected utility model's equations.
 
 Written as directly from Scholz, Calbert & Smith (2011) as possible — Python floats and loops over
-actors, no numpy — so that it can serve as the tests' oracle for the vectorised
-:class:`bilateral.simulate.eum.ExpectedUtility` (same variants, same tolerances, same tie rules)
-and as the baseline of the Monte Carlo benchmark. Do not use it for real work: it is slow.
+actors, no numpy — so that it can check the compiled :class:`bilateral.simulate.eum.ExpectedUtility`
+(same variants, same tolerances, same tie rules) and serve as the baseline of the Monte Carlo
+benchmark. It is a test oracle, not a library feature (and slow).
 """
 
 from __future__ import annotations
