@@ -38,6 +38,9 @@ def test_the_case_wins_and_other_sources_fill_the_rest(case):
     xi = china[china["name"] == "Xi Jinping"]
     assert xi["source"].tolist() == ["archigos", "reign"]
     assert xi["end"].iloc[-1] == pd.Timestamp("2021-03-31")
+    assert russia.attrs["sources"] == sorted({"archigos", "reign", *(t.source for t in case.leaders
+                                                                      if t.country == "RUS")})
+    assert china.attrs["sources"] == ["archigos", "reign"]
     years = pd.period_range("2007", "2013", freq="Y")
     assert leader_by_period(tenures("RUS", case), years).tolist() == [
         "Vladimir Putin", "Dmitry Medvedev", "Dmitry Medvedev", "Dmitry Medvedev", "Dmitry Medvedev",
@@ -64,6 +67,7 @@ def test_disagreements_with_archigos_and_reign(case):
     assert only_case.tolist() == ["higashikuni", "shidehara", "yoshida", "katayama", "ashida"]
     # REIGN gives the end month only: same month is no disagreement
     assert japan[(japan["source"] == "reign") & (japan["case_leader"] == "kishi")].empty
+    assert {"archigos", "reign"} < set(japan.attrs["sources"])
 
 
 def test_post_war_russia_japan_disputes_with_dates():
@@ -79,6 +83,7 @@ def test_post_war_russia_japan_disputes_with_dates():
     mig = whittled[whittled["dispnum"] == 365].iloc[0]  # 1976: Japan holds the defector's MiG-25
     assert mig["action_a"] == "No militarized action" and mig["action_b"] == "Seizure"
     assert whittled["side_a"].value_counts().to_dict() == {"RUS": 23, "JPN": 1}
+    assert whittled.attrs["sources"] == ["gibler2016mid", "miller2022peacesciencer", "palmer2022mid5"]
     every = dyad_disputes("RUS", "JPN", since=1946)
     assert len(every) == 28
     extra = every[~every["dispnum"].isin(whittled["dispnum"])]

@@ -20,11 +20,10 @@ def data_dir(shared, monkeypatch):
 
 @pytest.fixture(scope="module")
 def compared(shared):
-    import os
-
-    os.environ["BILATERAL_DATA"] = str(shared / "data")
-    ours = agreement("RUS", "JPN").loc[1957:2019]
-    file = read_ideal_point_agreement()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILATERAL_DATA", str(shared / "data"))
+        ours = agreement("RUS", "JPN").loc[1957:2019]
+        file = read_ideal_point_agreement()
     theirs = file[(file["iso3"] == "JPN") & (file["partner"] == "RUS")].set_index("year")["agreement"]
     return ours.join(theirs.rename("file"), how="inner")
 
@@ -71,6 +70,13 @@ def test_calendar_and_issue_breakdowns():
     by_year = agreement("RUS", "JPN", by="year")
     summed = by_month.groupby(by_month.index.asfreq("Y"))["votes"].sum()
     assert (summed == by_year["votes"]).all()
+    by_quarter = agreement("RUS", "JPN", by="quarter")
+    months = by_month.groupby(by_month.index.asfreq("Q"))[["votes", "agree"]].sum()
+    assert by_quarter[["votes", "agree"]].equals(months)
+    assert by_quarter.attrs["sources"] == ["bailey2017estimating", "robinson_unvotes", "signorino1999tau",
+                                           "voeten2009unvotes"]
+    with pytest.raises(BilateralError, match="by='decade': use one of session, year, quarter, month"):
+        agreement("RUS", "JPN", by="decade")
     overall = agreement("RUS", "JPN")
     nuclear = agreement("RUS", "JPN", issue="nuclear_weapons")
     assert nuclear.equals(agreement("RUS", "JPN", issue="nu"))
@@ -89,3 +95,4 @@ def test_ideal_point_distance():
     distance = ideal_point_distance("RUS", "JPN")
     assert distance.loc[1957] == pytest.approx(abs(theta["RUS"] - theta["JPN"]))
     assert distance.index.min() == 1956 and distance.index.max() == 2023
+    assert distance.name == "ideal_distance" and distance.attrs["sources"] == ["bailey2017estimating"]

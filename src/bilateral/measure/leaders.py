@@ -4,7 +4,8 @@ of every place the three disagree.
 Priority: the case's own tenure table (cited, checked against official lists) covers a country
 from its first tenure to today; Archigos (Goemans, Gleditsch & Chiozza 2009; to 2015-12-31)
 fills earlier years; REIGN (Bell, Besaw & Frank; March 2021 release) fills what is left. REIGN
-records the month, not the day, a tenure ended.
+records the month, not the day, a tenure ended. Every table carries ``attrs["sources"]``: the
+case's citation keys of the tenures used, ``archigos`` and ``reign``.
 """
 
 from __future__ import annotations
@@ -31,18 +32,25 @@ def _today() -> pd.Timestamp:
 
 def case_tenures(case: Case, iso3: str) -> pd.DataFrame:
     """The case's tenures of ``iso3``: ``iso3, name, start, end (NaT = in office), source, ref``."""
+    mine = [t for t in case.leaders if t.country == iso3]
     rows = [(iso3, t.name, pd.Timestamp(t.start), pd.Timestamp(t.end) if t.end else pd.NaT, "case", t.id)
-            for t in case.leaders if t.country == iso3]
-    return pd.DataFrame(rows, columns=COLUMNS).sort_values("start", ignore_index=True)
+            for t in mine]
+    return _cited(pd.DataFrame(rows, columns=COLUMNS).sort_values("start", ignore_index=True),
+                  {t.source for t in mine})
+
+
+def _cited(frame: pd.DataFrame, keys: set[str]) -> pd.DataFrame:
+    frame.attrs["sources"] = sorted(keys)
+    return frame
 
 
 def archigos_tenures(iso3: str) -> pd.DataFrame:
     """Archigos spells of ``iso3`` (end NaT when still in office on 2015-12-31)."""
     spells = read_archigos()
     spells = spells[spells["iso3"] == iso3]
-    return pd.DataFrame({"iso3": iso3, "name": spells["leader"], "start": spells["start"],
-                         "end": spells["end"], "source": "archigos",
-                         "ref": spells["obsid"]}).sort_values("start", ignore_index=True)
+    return _cited(pd.DataFrame({"iso3": iso3, "name": spells["leader"], "start": spells["start"],
+                                "end": spells["end"], "source": "archigos",
+                                "ref": spells["obsid"]}).sort_values("start", ignore_index=True), {"archigos"})
 
 
 def reign_tenures(iso3: str) -> pd.DataFrame:
@@ -50,8 +58,9 @@ def reign_tenures(iso3: str) -> pd.DataFrame:
     spells = read_reign_leaders()
     spells = spells[spells["iso3"] == iso3]
     end = spells["end_month"].dt.end_time.dt.normalize()
-    return pd.DataFrame({"iso3": iso3, "name": spells["leader"], "start": spells["start"], "end": end,
-                         "source": "reign", "ref": spells["leadid"]}).sort_values("start", ignore_index=True)
+    return _cited(pd.DataFrame({"iso3": iso3, "name": spells["leader"], "start": spells["start"], "end": end,
+                                "source": "reign", "ref": spells["leadid"]}).sort_values("start", ignore_index=True),
+                  {"reign"})
 
 
 def tenures(iso3: str, case: Case | None = None) -> pd.DataFrame:
@@ -84,7 +93,8 @@ def tenures(iso3: str, case: Case | None = None) -> pd.DataFrame:
                 still = row.source == "case" and pd.isna(row.end) and hi == end
                 parts.append({**row._asdict(), "start": lo, "end": pd.NaT if still else hi})
         covered.append((frame["start"].min(), last))
-    return pd.DataFrame(parts, columns=COLUMNS).sort_values("start", ignore_index=True)
+    keys = {k for frame, _last in layers if not frame.empty for k in frame.attrs["sources"]}
+    return _cited(pd.DataFrame(parts, columns=COLUMNS).sort_values("start", ignore_index=True), keys)
 
 
 def _gaps(start, end, covered):
@@ -178,7 +188,7 @@ def disagreements(case: Case, iso3: str) -> pd.DataFrame:
                          "case_value": f"{_fmt(tenure.start)} – {_fmt(tenure.end)}", "days": pd.NA})
     columns = ["iso3", "source", "kind", "case_leader", "case_value", "source_leader", "source_ref",
                "source_value", "days"]
-    return pd.DataFrame(rows, columns=columns)
+    return _cited(pd.DataFrame(rows, columns=columns), {*mine.attrs["sources"], "archigos", "reign"})
 
 
 def leader_by_period(frame: pd.DataFrame, index: pd.PeriodIndex) -> pd.Series:

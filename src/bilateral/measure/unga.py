@@ -81,8 +81,9 @@ def paired_votes(a: str, b: str, votes: pd.DataFrame | None = None,
         if state not in matrix.columns:
             raise BilateralError(f"{state} never votes in the UN roll calls (unvotes/un_votes.rda)")
     both = matrix[[a, b]].dropna().set_axis(["x_a", "x_b"], axis=1)
-    joined = roll_calls.set_index("rcid")[["session", "year", "date"]].join(both, how="inner")
-    return joined.reset_index()
+    joined = roll_calls.set_index("rcid")[["session", "year", "date"]].join(both, how="inner").reset_index()
+    joined.attrs["sources"] = sorted(spec("unga.votes").citation)
+    return joined
 
 
 def _key(pairs: pd.DataFrame, by: str) -> pd.Series:
@@ -122,6 +123,7 @@ def agreement(a: str, b: str, *, by: str = "session", issue: str | None = None,
     out["agreement"] = out["agree"] / out["votes"]
     out["s_score"] = 1 - 2 * grouped["distance"].mean()
     out.index.name = "year" if by == "session" else by
+    out.attrs["sources"] = sorted({*spec("unga.agreement").citation, *spec("unga.s_score").citation})
     return out
 
 
@@ -133,8 +135,9 @@ def ideal_point_distance(a: str, b: str, points: pd.DataFrame | None = None) -> 
                                                            values="ideal_point", aggfunc="first")
     wide = wide.reindex(columns=[a, b])
     distance = (wide[a] - wide[b]).abs().dropna()
-    distance.name = "ideal_distance"
-    return distance.astype(float).rename_axis("year")
+    distance = distance.astype(float).rename_axis("year").rename("ideal_distance")
+    distance.attrs["sources"] = sorted(spec("unga.ideal_distance").citation)
+    return distance
 
 
 def thin_periods(frame: pd.DataFrame, min_votes: int = MIN_VOTES) -> pd.Series:
