@@ -18,6 +18,7 @@ from bilateral.measure.unga import MIN_VOTES, drop_thin_periods, thin_periods
 from bilateral.registry.series import CASE, EVENTS, SERIES, spec
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "panel.md"
+REGISTRY = Path(__file__).resolve().parents[1] / "src" / "bilateral" / "registry" / "series.csv"
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +160,9 @@ def test_docs_describe_every_column(yearly):
     documented = set(re.findall(r"^\| `([^`]+\.[^`]+)` \|", text, flags=re.MULTILINE))
     assert {spec(c).name for c in yearly.columns} <= documented
     assert {n for n, row in SERIES.items() if row.step not in (EVENTS, CASE)} == documented
+    shown = re.search(r"```csv\n(.*?)\n```", text, flags=re.DOTALL).group(1).splitlines()
+    assert shown[0] == REGISTRY.read_text(encoding="utf-8").splitlines()[0]  # the header
+    assert shown[1] in REGISTRY.read_text(encoding="utf-8").splitlines()  # a real row
 
 
 def test_names_and_frequency_words(monthly):
