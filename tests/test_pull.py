@@ -214,7 +214,7 @@ def test_cli_pull_and_status(mirror, tmp_path, monkeypatch):
     rows = {line.split(",")[0]: line for line in listing.output.splitlines()[1:]}
     assert ",complete," in rows["opinion"] and ",missing," in rows["unvotes"]
     failed = runner.invoke(app, ["data", "pull", "nonsense", "--base-url", mirror.url])
-    assert isinstance(failed.exception, BilateralError)
+    assert failed.exit_code == 2 and "unknown dataset 'nonsense'" in " ".join(failed.output.split())
 
 
 def test_the_catalogue_is_a_pooch_registry(tmp_path):

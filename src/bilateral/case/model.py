@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +20,10 @@ from bilateral.case.schema import (
     Scenario,
     Stakeholder,
 )
+from bilateral.errors import BilateralError
+
+TABLES = ("actors", "leaders", "periods", "events", "factors", "hypotheses", "stakeholders", "scenarios")
+"""The kinds of record :meth:`Case.table` turns into a DataFrame."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Case:
     scale: Scale
     stakeholders: list[Stakeholder]
     scenarios: list[Scenario]
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -46,19 +51,38 @@ class Case:
         return self.info.dyad
 
     def actor(self, actor_id: str) -> Actor:
-        return next(a for a in self.actors if a.id == actor_id)
+        """The actor with this id; an unknown id is a :class:`BilateralError` listing the case's actors."""
+        found = next((a for a in self.actors if a.id == actor_id), None)
+        if found is None:
+            raise BilateralError(f"no actor {actor_id!r} in case {self.name} (actors.yaml) — use one of: "
+                                 f"{', '.join(a.id for a in self.actors)}")
+        return found
 
     def cite(self, *keys: str) -> str:
-        """BibTeX of the given keys (all sources when none given), in the bibliography's order."""
-        wanted = keys or tuple(self.sources)
-        return "\n\n".join(self.sources[k].text for k in wanted)
+        """BibTeX of the given keys (all sources when none given), in the given order.
+
+        A key not in the case's ``sources.bib`` is a :class:`BilateralError` naming it and the keys.
+        """
+        unknown = [k for k in keys if k not in self.sources]
+        if unknown:
+            raise BilateralError(f"unknown citation key(s) {', '.join(map(repr, unknown))} in case {self.name} "
+                                 f"(sources.bib) — known keys: {', '.join(self.sources)}")
+        return "\n\n".join(self.sources[k].text for k in keys or self.sources)
 
     def table(self, kind: str) -> pd.DataFrame:
-        """One kind of record as a DataFrame, citation columns last.
+        """One kind of record (one of :data:`TABLES`) as a DataFrame, citation columns last.
 
         Events also get ``day`` (the first day their date covers) and the ISO3 country of each
-        actor (``source_iso3``, ``target_iso3``).
+        actor (``source_iso3``, ``target_iso3``). Each table is built once per case; every call
+        returns a copy, free to change.
         """
+        if kind not in TABLES:
+            raise BilateralError(f"no table {kind!r} in a case — use one of: {', '.join(TABLES)}")
+        if kind not in self._tables:
+            self._tables[kind] = self._build(kind)
+        return self._tables[kind].copy()
+
+    def _build(self, kind: str) -> pd.DataFrame:
         records = getattr(self, kind)
         frame = pd.DataFrame([r.model_dump() for r in records])
         if frame.empty:

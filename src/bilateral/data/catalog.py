@@ -1,6 +1,7 @@
 """The catalogue of long-run datasets: files, original URLs, sha256, version, licence, BibTeX.
 
-``catalog.yaml`` holds each dataset's metadata and the BibTeX of every work the data layer cites;
+``catalog.yaml`` holds each dataset's metadata and the BibTeX of every work the data layer cites
+(event datasets included; :data:`DATASET_KEYS` names the key of each event dataset);
 ``catalog_files.csv`` lists each file with its size, sha256 and original public URL.
 """
 
@@ -18,6 +19,10 @@ import yaml
 
 from bilateral.data.paths import data_dir
 from bilateral.errors import BilateralError
+
+DATASET_KEYS = {"icews": "boschee2015icews", "gdelt": "leetaru2013gdelt", "phoenix": "beieler2016phoenix",
+                "polecat": "halterman2023polecat"}
+"""Event dataset (the store's ``dataset`` column) → the key of its reference in ``catalog.yaml``."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,10 @@ def references() -> dict[str, str]:
 
 
 def bibtex(keys: list[str] | tuple[str, ...]) -> str:
-    """BibTeX entries for ``keys`` (in the given order, duplicates dropped)."""
-    refs = references()
-    unknown = [k for k in keys if k not in refs]
-    if unknown:
-        raise BilateralError(f"unknown citation key(s) {', '.join(unknown)} — known: {', '.join(refs)}")
-    return "\n\n".join(refs[k] for k in dict.fromkeys(keys))
+    """BibTeX entries of the catalogue's references for ``keys`` (in the given order, duplicates dropped)."""
+    from bilateral.data.bib import bibliography
+
+    return bibliography().bibtex(keys)
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
