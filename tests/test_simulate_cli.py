@@ -1,23 +1,14 @@
-"""``bilateral simulate``: the command as it will be registered on the app."""
+"""``bilateral simulate`` in-process (Typer's CliRunner on the real app)."""
 
 import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from bilateral import BilateralError
-from bilateral.cli.simulate import simulate
-
-app = typer.Typer()
-app.command("simulate")(simulate)
-
-
-@app.command("version")
-def _version() -> None:  # a second command keeps "simulate" as a subcommand, as in the real app
-    pass
-
+from bilateral.cli import app
+from bilateral.simulate import run as simulate_run
 
 runner = CliRunner()
 
@@ -82,20 +73,26 @@ def test_scenarios_table():
                                                           "fishing_incident"]
 
 
+def error(result) -> str:
+    """A user mistake: exit 2 and the message on stderr, without a traceback."""
+    assert result.exit_code == 2, result.output
+    assert not isinstance(result.exception, BilateralError) and "Traceback" not in result.output
+    return " ".join(result.stderr.split())
+
+
 def test_mistakes_raise_clear_errors(tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text("Actor,Capability,Position,Salience\na,-2,10,0.5\n")
-    result = run(str(bad))
-    assert isinstance(result.exception, BilateralError)
-    assert "bad.csv:2: capability: capability -2 is negative" in str(result.exception)
-    assert "bad.csv:0" not in str(result.exception) and "two or more" in str(result.exception)
-    for args, message in [(("russia-japan", "-m", "median"), "unknown model 'median'"),
-                          (("russia-japan", "-s", "utopia"), "unknown scenario(s) utopia"),
-                          ((str(bad).replace("bad", "none"),), "no such stakeholder file"),
-                          (("russia-japan", "--scale", "zero"), "--scale 'zero' is not LO:HI")]:
-        result = run(*args)
-        assert isinstance(result.exception, BilateralError), args
-        assert message in str(result.exception)
+    message = error(run(str(bad)))
+    assert "bad.csv:2: capability: capability -2 is negative" in message
+    assert "bad.csv:0" not in message and "two or more" in message
+    for args, expected in [(("russia-japan", "-m", "median"), "unknown model 'median'"),
+                           (("russia-japan", "-s", "utopia"), "unknown scenario(s) utopia"),
+                           ((str(bad).replace("bad", "none"),), "no such stakeholder file"),
+                           (("russia-japan", "--scale", "zero"), "--scale 'zero' is not LO:HI"),
+                           (("russia-japan", "--salience-scale", "tenths"),
+                            "salience_scale='tenths': use one of auto, unit, percent")]:
+        assert expected in error(run(*args)), args
 
 
 def test_plots_of_distributions_and_win_sets(tmp_path: Path):
@@ -106,3 +103,31 @@ def test_plots_of_distributions_and_win_sets(tmp_path: Path):
     assert run("russia-japan", "-m", "compromise", "--plot", str(wins)).exit_code == 0
     text = wins.read_text()
     assert '"type":"bar"' in text and "rus_duma" in text and "1956 Joint Declaration" in text
+
+
+def test_json_rows_are_the_simulation_table():
+    rows = json.loads(run("russia-japan", "--runs", "60", "--seed", "2", "-f", "json", "-w", "1").stdout)
+    table = simulate_run("russia-japan", runs=60, rng=2, workers=1).table()
+    assert [r["model"] for r in rows] == list(table["model"])
+    for row, expected in zip(rows, table.to_dict("records"), strict=True):
+        assert row["bargained_p50"] == pytest.approx(expected["bargained_p50"])
+        assert row["ci_high"] == pytest.approx(expected["ci_high"]) and row["p_breakthrough"] == 0
+
+
+def test_max_rounds_and_tolerance_reach_the_models(tmp_path: Path):
+    out = tmp_path / "trace.csv"
+    result = run("russia-japan", "-m", "compromise", "--trace", "--max-rounds", "5", "-f", "csv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == 1 + 6  # header, round 0 and five rounds
+    rows = json.loads(run("russia-japan", "-m", "smp", "--max-rounds", "3", "-f", "json").stdout)
+    assert rows[0]["rounds"] == 3 and rows[0]["status"] == "not converged"
+    rows = json.loads(run("russia-japan", "-m", "eum", "--tolerance", "0.5", "-f", "json").stdout)
+    assert rows[0]["rounds"] < 59  # a looser tolerance stops sooner than the default's 59 rounds
+
+
+def test_bad_seed_and_too_many_runs_exit_2(shared: Path):
+    assert "Invalid value for '--seed': Input should be greater than or equal to 0" in error(
+        run("russia-japan", "--seed", "-1"))
+    assert "Invalid value for '--runs' / '-n': Input should be less than or equal to 1000000" in error(
+        run("russia-japan", "--runs", "2000000"))
+    assert "scenarios need a case" in error(run(str(shared / "data/bdm/ExampleActors.csv"), "-s", "all"))
