@@ -3,7 +3,7 @@ import csv
 import pytest
 
 from bilateral import BilateralError, cameo, goldstein, quad_class, to_iso3
-from bilateral.codes import cameo_table
+from bilateral.codes import SUCCESSORS, cameo_table, iso3_codes, plover_to_cameo
 
 
 def test_goldstein_weights_match_gdelt_table(shared):
@@ -47,3 +47,16 @@ def test_countries_to_iso3():
     assert to_iso3("South Korea") == "KOR"
     with pytest.raises(BilateralError, match="unknown country 'Atlantis'"):
         to_iso3("Atlantis")
+
+
+def test_code_rules_live_in_codes():
+    top = plover_to_cameo()
+    assert top["CONSULT"] == "04" and top["AGREE"] == "03" and top["CONCEDE"] == "080"
+    table = cameo_table()
+    for plover, code in top.items():  # the code at the top of its type: no shorter code has that type
+        assert table.loc[code, "plover"] == plover
+        assert not any(len(c) < len(code) for c in table.index[table["plover"] == plover])
+    assert SUCCESSORS["SUN"] == "RUS" and to_iso3("sun") == "RUS"
+    codes = iso3_codes()
+    assert {"RUS", "JPN", "CHN", "USA", "KOR", "PRK"} <= set(codes) and "SUN" not in codes
+    assert list(codes) == sorted(codes)

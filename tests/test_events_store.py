@@ -172,7 +172,7 @@ def test_phoenix_polecat_and_generic_csv(tmp_path: Path, store: Store):
 
 
 def test_generic_csv_mapping_errors():
-    with pytest.raises(BilateralError, match="--map lacks target, cameo"):
+    with pytest.raises(BilateralError, match="the column mapping lacks target, cameo"):
         csv_layout({"date": "d", "source": "s"})
     with pytest.raises(BilateralError, match="unknown field"):
         csv_layout({"date": "d", "source": "s", "target": "t", "cameo": "c", "colour": "x"})

@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ class _Database:
 
 
 _OPEN: dict[str, _Database] = {}
+_OPENING = threading.Lock()
 
 
 class _Malformed(Exception):
@@ -132,35 +134,37 @@ class Store:
                                  f"{HOME_VAR}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._key = str(self.path.resolve())
-        database = _OPEN.get(self._key)
-        if database is None:
-            try:
-                database = _Database(duckdb.connect(self._key, read_only=read_only), read_only)
-            except duckdb.IOException as err:
-                raise BilateralError(f"{self.path}: cannot open the store ({err}) — is another bilateral "
-                                     "process using it?") from None
-            if not read_only:
-                database.con.execute(SCHEMA)
-            actors.register(database.con)  # a function is registered once per database, for every cursor
-            _OPEN[self._key] = database
-        elif database.read_only and not read_only:
-            raise BilateralError(f"{self.path}: this process has the store open read-only — close that "
-                                 "Store before opening it for writing")
-        database.users += 1
-        self.con = database.con.cursor()
+        with _OPENING:
+            database = _OPEN.get(self._key)
+            if database is None:
+                try:
+                    database = _Database(duckdb.connect(self._key, read_only=read_only), read_only)
+                except duckdb.IOException as err:
+                    raise BilateralError(f"{self.path}: cannot open the store ({err}) — is another bilateral "
+                                         "process using it?") from None
+                if not read_only:
+                    database.con.execute(SCHEMA)
+                actors.register(database.con)  # a function is registered once per database, for every cursor
+                _OPEN[self._key] = database
+            elif database.read_only and not read_only:
+                raise BilateralError(f"{self.path}: this process has the store open read-only — close that "
+                                     "Store before opening it for writing")
+            database.users += 1
+            self.con = database.con.cursor()
         self.con.execute(MACROS)
 
     def close(self) -> None:
         """Close this store's cursor; the database closes with the process's last store on it."""
-        database = _OPEN.get(self._key)
-        if self.con is None or database is None:
-            return
-        self.con.close()
-        self.con = None
-        database.users -= 1
-        if not database.users:
-            database.con.close()
-            del _OPEN[self._key]
+        with _OPENING:
+            database = _OPEN.get(self._key)
+            if self.con is None or database is None:
+                return
+            self.con.close()
+            self.con = None
+            database.users -= 1
+            if not database.users:
+                database.con.close()
+                del _OPEN[self._key]
 
     def __enter__(self) -> Store:
         return self

@@ -32,6 +32,6 @@ def detect_layout(path: Path) -> Layout:
     shown = line[:80] + ("…" if len(line) > 80 else "")
     raise BilateralError(
         f"{path}:1: not a known event data layout ({len(fields)} tab-separated fields: {shown!r}) — "
-        "give --format (icews, gdelt2, gdelt1, gdelt1-historical, phoenix, polecat) or, for another "
-        "table, --format csv --map date=…,source=…,target=…,cameo=…"
+        "name its layout (icews, gdelt2, gdelt1, gdelt1-historical, phoenix, polecat) or, for another "
+        "table, give it as csv with a column mapping (date, source, target, cameo)"
     )

@@ -143,15 +143,15 @@ def csv_layout(mapping: dict[str, str], *, date_format: str = "%Y-%m-%d", datase
              "source_sector", "target_sector", "mentions", "url"}
     unknown = sorted(set(fields) - known)
     if unknown:
-        raise BilateralError(f"unknown field(s) in --map: {', '.join(unknown)} — use date, source, target, "
-                             "cameo or plover, and optionally id, source_sector, target_sector, mentions, url")
+        raise BilateralError(f"unknown field(s) in the column mapping: {', '.join(unknown)} — use date, source, "
+                             "target, cameo or plover, and optionally id, source_sector, target_sector, mentions, url")
     required = {"date": "date", "source": "source_country", "target": "target_country"}
     lacking = [name for name, key in required.items() if key not in fields]
     if not {"cameo", "plover"} & fields.keys():
         lacking.append("cameo")
     if lacking:
-        raise BilateralError(f"--map lacks {', '.join(lacking)} — e.g. --map date=Date,source=Actor1,"
-                             "target=Actor2,cameo=Code")
+        raise BilateralError(f"the column mapping lacks {', '.join(lacking)} — map each field to a column, e.g. "
+                             "date=Date, source=Actor1, target=Actor2, cameo=Code")
     columns = sorted(set(fields.values()))
     sql = {k: _q(v) for k, v in fields.items()}
     defaults = {"event_id": "NULL", "source_sector": "NULL", "target_sector": "NULL",
