@@ -3,12 +3,21 @@
     from bilateral import explain
     table = explain.evaluate(case)            # one row per hypothesis and series
     explain.summarise(table, case)            # one verdict per hypothesis
+
+    evidence = explain.Evidence(case)         # share the series between testing and plotting
+    table = explain.evaluate(case, evidence=evidence, rng=1)
+    series, sources = evidence.series("opinion.dislike_russia", "Y")
+
+Each method is a plain function (``explain.trend(series)`` …) and a class in :data:`METHODS`
+bound to the explain-method registry (:mod:`bilateral.registry.methods`).
 """
 
-from bilateral.explain.engine import explain as evaluate
-from bilateral.explain.engine import summarise
-from bilateral.explain.result import TestResult, verdict
-from bilateral.explain.tests import (
+from bilateral.explain.engine import evaluate, summarise
+from bilateral.explain.evidence import Evidence, MeasuredSource, NoData, SeriesSource
+from bilateral.explain.methods import (
+    METHODS,
+    Context,
+    Method,
     change_points,
     decoupling,
     event_study,
@@ -18,8 +27,16 @@ from bilateral.explain.tests import (
     regression,
     trend,
 )
+from bilateral.explain.result import TestResult, verdict
 
 __all__ = [
+    "METHODS",
+    "Context",
+    "Evidence",
+    "MeasuredSource",
+    "Method",
+    "NoData",
+    "SeriesSource",
     "TestResult",
     "change_points",
     "decoupling",

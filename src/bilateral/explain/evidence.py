@@ -1,28 +1,30 @@
 """Resolve a hypothesis' series references (``family.metric[@A-B]``) to measured series.
 
-- ``events.*``: the dyadic index from the event store (``bilateral.measure.index``);
+- ``events.*``: the dyadic index from the event store (:meth:`SeriesSource.event_index`);
 - ``case_events.*``: the case's own coded events, aggregated per period;
 - ``sanctions.active``: 1 from the first sanctions event between the dyad's states in the case;
-- every other family: the long-run dyad panel (``bilateral.measure.panel``).
+- every other family: the long-run dyad panel (:meth:`SeriesSource.panel`).
 
-A series that cannot be had raises :class:`NoData` with the reason (and how to get it).
+The panel and the event index come from a :class:`SeriesSource`, so a caller that already holds
+them (an analysis object, a test) passes its own and nothing is measured twice. A series that
+cannot be had raises :class:`NoData` with the reason (and how to get it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from bilateral.case import Case, parse_series_ref
-from bilateral.data.paths import MissingDataError
 from bilateral.data.store import default_path
 from bilateral.errors import BilateralError
 from bilateral.measure.index import relations_index
-from bilateral.measure.panel import panel
+from bilateral.measure.panel import panel as dyad_panel
 
 INDEX_FREQ = {"Y": "year", "Q": "quarter", "M": "month"}
 
@@ -31,54 +33,105 @@ class NoData(Exception):
     """The series cannot be measured here; the message says why."""
 
 
-@dataclass
-class Evidence:
-    """Series for one case, cached; ``store`` is the event store (default location if None)."""
+class SeriesSource(Protocol):
+    """Where :class:`Evidence` gets the measured tables of a case's dyad."""
+
+    def panel(self, freq: str) -> pd.DataFrame:
+        """The case dyad's panel with every step at ``freq`` ("Y" or "M"); may raise ``BilateralError``."""
+        ...
+
+    def event_index(self, a: str, b: str, freq: str) -> pd.DataFrame:
+        """The a–b relations index (every metric and ``no_events``) at ``freq`` ("Y", "Q" or "M").
+
+        Raises ``BilateralError`` when there is no event store or it holds no a–b events.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class MeasuredSource:
+    """The default :class:`SeriesSource`: the dyad panel from the data directory and the event index
+    from the store at ``store`` (the default store location when None)."""
 
     case: Case
-    store: Path | None = None
-    _cache: dict = field(default_factory=dict)
+    store: str | Path | None = None
 
-    @cached_property
-    def _store_path(self) -> Path:
-        return Path(self.store) if self.store else default_path()
+    def panel(self, freq: str) -> pd.DataFrame:
+        a, b = self.case.dyad
+        return dyad_panel(a, b, freq=freq, start=1946, case=self.case).add(all)
 
-    def _panel(self, freq: str) -> pd.DataFrame:
-        base = "Y" if freq == "Y" else "M"
-        if base not in self._cache:
-            a, b = self.case.dyad
+    def event_index(self, a: str, b: str, freq: str) -> pd.DataFrame:
+        path = Path(self.store) if self.store else default_path()
+        if not path.exists():
+            raise BilateralError(f"no event store at {path} — ingest ICEWS or GDELT files into it (Store.ingest)")
+        return relations_index(a, b, store=path, freq=INDEX_FREQ[freq])
+
+
+@dataclass
+class Evidence:
+    """The series of one case, resolved once and cached.
+
+    Parameters
+    ----------
+    case : the case whose dyad and records the series belong to.
+    source : where the panel and event index come from (default :class:`MeasuredSource`).
+    store : the event store of the default source; give it to your own source instead.
+    """
+
+    case: Case
+    source: SeriesSource | None = None
+    store: str | Path | None = None
+    _tables: dict[tuple, pd.DataFrame | BilateralError] = field(default_factory=dict, repr=False)
+    _series: dict[tuple[str, str], tuple[pd.Series, list[str]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.source is None:
+            self.source = MeasuredSource(self.case, self.store)
+        elif self.store is not None:
+            raise BilateralError("Evidence takes a source or a store, not both: give the store to the source")
+
+    def _table(self, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``build()`` once per key; a failure is remembered too, so nothing is retried per series."""
+        if key not in self._tables:
             try:
-                self._cache[base] = panel(a, b, freq=base, start=1946, case=self.case).add(all)
-            except MissingDataError as err:
-                raise NoData(str(err)) from None
-        return self._cache[base]
+                self._tables[key] = build()
+            except BilateralError as err:
+                self._tables[key] = err
+        value = self._tables[key]
+        if isinstance(value, BilateralError):
+            raise NoData(str(value))
+        return value
+
+    def panel(self, freq: str) -> pd.DataFrame:
+        """The dyad panel at "Y" (yearly) or "M" (monthly; quarterly series are made from it)."""
+        base = "Y" if freq == "Y" else "M"
+        return self._table(("panel", base), lambda: self.source.panel(base))
+
+    def event_index(self, a: str, b: str, freq: str) -> pd.DataFrame:
+        """The a–b relations index at ``freq``."""
+        return self._table(("events", a, b, freq), lambda: self.source.event_index(a, b, freq))
 
     def series(self, ref: str, freq: str) -> tuple[pd.Series, list[str]]:
         """The series named ``ref`` at ``freq`` (``Y``, ``Q``, ``M``) and its citation keys."""
         key = (ref, freq)
-        if key not in self._cache:
-            self._cache[key] = self._resolve(ref, freq)
-        return self._cache[key]
+        if key not in self._series:
+            self._series[key] = self._resolve(ref, freq)
+        return self._series[key]
 
     def _resolve(self, ref: str, freq: str) -> tuple[pd.Series, list[str]]:
         parsed = parse_series_ref(ref)
         a, b = parsed.dyad or self.case.dyad
         if parsed.family == "events":
-            if not self._store_path.exists():
-                raise NoData(f"no event store at {self._store_path} — ingest ICEWS/GDELT files with "
-                             "`bilateral events ingest`")
-            try:
-                table = relations_index(a, b, store=self._store_path, freq=INDEX_FREQ[freq],
-                                        metrics=[parsed.metric])
-            except BilateralError as err:
-                raise NoData(str(err)) from None
-            return table[parsed.metric].where(~table["no_events"] | (parsed.metric == "count")), \
-                table.attrs["sources"]
+            table = self.event_index(a, b, freq)
+            if parsed.metric not in table:
+                raise NoData(f"the event index has no metric {parsed.metric!r}")
+            values = table[parsed.metric].where(~table["no_events"] | (parsed.metric == "count"))
+            return values, list(table.attrs["sources"])
         if parsed.family == "case_events":
             return self._case_events(parsed.metric, a, b, freq), [self.case.info.source]
         if parsed.family == "sanctions":
             return self._sanctions(a, b, freq), [self.case.info.source]
-        data = self._panel(freq)
+        data = self.panel(freq)
         column = ref if parsed.dyad is None else f"{parsed.family}.{parsed.metric}@{a}-{b}"
         if column not in data:
             skipped = data.attrs.get("skipped", {})

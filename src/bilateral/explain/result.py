@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bilateral.registry.methods import Expectation
+
 ALPHA = 0.05
-NULL_EXPECTATIONS = {"no_change", "none", "no_cause", "decoupled", "flat", "no_break"}
 
 
 @dataclass
@@ -28,14 +29,12 @@ class TestResult:
     detail: str = ""
     extra: dict = field(default_factory=dict)
 
-    @property
-    def interval(self) -> tuple[float, float]:
-        return (self.low, self.high)
 
-
-def verdict(result: TestResult, expect: str, p_adjusted: float, alpha: float = ALPHA) -> str:
+def verdict(result: TestResult, expectation: Expectation, p_adjusted: float, alpha: float = ALPHA) -> str:
     """``supported`` / ``contradicted`` / ``inconclusive`` from the adjusted p and the effect's sign.
 
+    ``expectation`` is a registry entry (:mod:`bilateral.registry.methods`); its direction says
+    whether the claim is directional (±1, the effect already oriented that way) or null (0).
     Directional expectations are supported by a significant effect in the expected direction and
     contradicted by a significant effect against it. Null expectations (no change, no effect,
     decoupled …) are contradicted by a significant effect and otherwise only *not contradicted*:
@@ -45,7 +44,7 @@ def verdict(result: TestResult, expect: str, p_adjusted: float, alpha: float = A
     if not np.isfinite(p_adjusted) or not np.isfinite(result.effect):
         return "inconclusive"
     significant = p_adjusted < alpha
-    if expect in NULL_EXPECTATIONS:
+    if expectation.null:
         if significant:
             return "contradicted"
         scale = result.extra.get("sd")

@@ -1,13 +1,21 @@
-"""The test methods, each usable on its own with pandas Series on a PeriodIndex.
+"""The explain methods: plain functions on pandas Series, and one class per method for the engine.
 
-Every function returns a :class:`TestResult` whose ``effect`` is oriented so that a positive value
-goes the way the hypothesis expects: pass ``direction=-1`` for ``lower``, ``decrease`` or
-``negative`` expectations.
+Every function is usable on its own with Series on a PeriodIndex and returns a :class:`TestResult`
+whose ``effect`` is oriented so that a positive value goes the way the hypothesis expects: pass
+``direction=-1`` for ``lower``, ``decrease`` or ``negative`` expectations.
+
+Each class (:data:`METHODS`, name → class) binds to its entry in the explain-method registry
+(:mod:`bilateral.registry.methods`) and has one interface, like a scikit-learn estimator:
+``run(series, test, context)`` applies a case's test specification and ``judge(result,
+expectation, p_adjusted)`` turns the result into a status.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,7 +25,14 @@ from scipy import stats
 from statsmodels.tsa.stattools import grangercausalitytests
 
 from bilateral.errors import BilateralError
-from bilateral.explain.result import TestResult
+from bilateral.explain.result import TestResult, verdict
+from bilateral.explain.timeline import event_periods, groups_and_target, nearest_transitions
+from bilateral.registry import methods as registry
+
+if TYPE_CHECKING:
+    from bilateral.case import Case
+    from bilateral.case.schema import TestSpec
+    from bilateral.explain.evidence import Evidence
 
 MIN_PERIODS = 8
 
@@ -62,13 +77,13 @@ def period_comparison(series: pd.Series, inside: pd.Series, *, direction: int = 
 
 
 def ranking(series: pd.Series, groups: Mapping[str, pd.Series], target: str, *, best: bool = True,
-            draws: int = 2000, seed: int = 0) -> TestResult:
+            draws: int = 2000, rng: int | np.random.Generator = 0) -> TestResult:
     """Does ``target`` rank first (``best``) or last among the groups by mean level?
 
     Effect: the target's mean minus the best other group's mean (for ``worst``: the worst other
     minus the target). Uncertainty by a moving-block bootstrap of (period, group) pairs (Künsch
     1989), block length ⌈n^(1/3)⌉: the interval of the effect and p = share of draws in which the
-    target is not first.
+    target is not first. ``rng``: a seed or a numpy Generator for the bootstrap.
     """
     y = _clean(series)
     names = [name for name, mask in groups.items() if mask.reindex(y.index, fill_value=False).any()]
@@ -88,8 +103,7 @@ def ranking(series: pd.Series, groups: Mapping[str, pd.Series], target: str, *, 
 
     n = len(values)
     block = max(1, int(np.ceil(n ** (1 / 3))))
-    rng = np.random.default_rng(seed)
-    starts = rng.integers(0, n - block + 1, size=(draws, -(-n // block)))
+    starts = np.random.default_rng(rng).integers(0, n - block + 1, size=(draws, -(-n // block)))
     index = (starts[:, :, None] + np.arange(block)).reshape(draws, -1)[:, :n]
     boot = np.array([gap(values[i], code[i]) for i in index])
     boot = boot[np.isfinite(boot)]
@@ -103,13 +117,14 @@ def ranking(series: pd.Series, groups: Mapping[str, pd.Series], target: str, *, 
 
 
 def event_study(series: pd.Series, events: Sequence[pd.Period], window: int, *, direction: int = 1,
-                placebos: int = 100, seed: int = 0) -> TestResult:
+                placebos: int = 100, rng: int | np.random.Generator = 0) -> TestResult:
     """Interrupted time series around dated events, with placebo dates.
 
     Within ±``window`` periods of each event: y_t = α + β·post_t + γ·(t − t₀) + ε_t (level shift β
     after the event, common local trend; Newey–West errors), pooled over the events with an
     intercept per event. The effect is β; p is the HAC p-value; the share of ``placebos`` random
-    dates (outside the windows) whose β is at least as large is reported as ``placebo_p``.
+    dates (outside the windows, drawn with ``rng``: a seed or a numpy Generator) whose β is at
+    least as large is reported as ``placebo_p``.
     """
     y = _clean(series)
     positions = [y.index.get_indexer([e], method="nearest")[0] for e in events]
@@ -134,13 +149,13 @@ def event_study(series: pd.Series, events: Sequence[pd.Period], window: int, *, 
     fit, n = fitted
     result = _coefficient(fit, "post", direction, f"event study (ITS ±{window} periods, HAC)", n,
                           f"{len(positions)} event(s)", float(y.std()))
-    rng = np.random.default_rng(seed)
+    generator = np.random.default_rng(rng)
     blocked = {i for p in positions for i in range(p - window, p + window + 1)}
     candidates = [i for i in range(window, len(y) - window) if i not in blocked]
     if candidates:
         betas = []
         for _ in range(placebos):
-            placebo = rng.choice(candidates, size=len(positions))
+            placebo = generator.choice(candidates, size=len(positions))
             refit = fit_at(sorted(placebo))
             if refit is not None:
                 betas.append(direction * refit[0].params["post"])
@@ -223,3 +238,146 @@ def trend(series: pd.Series, *, direction: int = 1) -> TestResult:
     t = pd.Series(np.arange(len(y)) / 10.0, index=y.index, name="trend")
     fit = _ols(y / sd, t.to_frame())
     return _coefficient(fit, "trend", direction, "linear trend (HAC OLS, SD per 10 periods)", len(y), "", 1.0)
+
+
+@dataclass
+class Context:
+    """What a method may need besides its series: the case, the frequency, the rng, other series.
+
+    ``series(ref)`` gives another series of the case at this frequency; the citation keys of every
+    series handed out are collected in ``sources``.
+    """
+
+    case: Case
+    freq: str
+    rng: np.random.Generator
+    evidence: Evidence
+    sources: list[str] = field(default_factory=list)
+
+    def series(self, ref: str) -> pd.Series:
+        values, cited = self.evidence.series(ref, self.freq)
+        self.sources.extend(cited)
+        return values
+
+
+class Method(ABC):
+    """One explain method: ``spec`` is its registry entry, ``expectations`` the ones it implements."""
+
+    spec: ClassVar[registry.MethodSpec]
+    expectations: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        """Apply the case's test specification ``test`` to ``series``."""
+
+    def judge(self, result: TestResult, expectation: str, p_adjusted: float) -> str:
+        """``supported``, ``contradicted`` or ``inconclusive`` for ``expectation`` (see :func:`verdict`)."""
+        return verdict(result, self.spec.expectation(expectation), p_adjusted)
+
+    def direction(self, test: TestSpec) -> int:
+        """How to orient the effect: −1 for a negative expectation, else +1 (null ones included)."""
+        return -1 if self.spec.expectation(test.expect).direction < 0 else 1
+
+
+class PeriodComparison(Method):
+    spec = registry.method("period_comparison")
+    expectations = ("higher", "lower")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        """The first of ``compare`` against the periods of the others (a leader's other pairs count)."""
+        ids = test.compare
+        groups, target = groups_and_target(context.case, series.index, test.groups, ids, together=False)
+        inside = groups[target]
+        others = pd.Series(False, index=series.index)
+        for other in ids[1:]:
+            for key, mask in groups.items():
+                if key == other or other in key.split("+"):
+                    others |= mask
+        others &= ~inside
+        keep = inside | others
+        return period_comparison(series[keep], inside[keep], direction=self.direction(test))
+
+
+class Ranking(Method):
+    spec = registry.method("ranking")
+    expectations = ("best", "worst")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        groups, target = groups_and_target(context.case, series.index, test.groups, test.target, together=True)
+        return ranking(series, groups, target, best=self.direction(test) > 0, rng=context.rng)
+
+    def judge(self, result: TestResult, expectation: str, p_adjusted: float) -> str:
+        """Contradicted when the bootstrap interval puts another group ahead; else :func:`verdict`."""
+        if result.high < 0:
+            return "contradicted"
+        return super().judge(result, expectation, p_adjusted)
+
+
+class EventStudy(Method):
+    spec = registry.method("event_study")
+    expectations = ("increase", "decrease", "no_change")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        events = event_periods(context.case, test.event, context.freq)
+        return event_study(series, events, test.window, direction=self.direction(test), rng=context.rng)
+
+
+class ChangePoints(Method):
+    spec = registry.method("change_points")
+    expectations = ("break_at", "no_break")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        """Breaks against the named dates, each break with its nearest leader change or period start."""
+        result = change_points(series, event_periods(context.case, test.at or [], context.freq))
+        notes = nearest_transitions(result.extra["breaks"], context.case, context.freq)
+        result.extra["nearest"] = notes
+        if notes:
+            result.detail += "; " + "; ".join(notes)
+        return result
+
+    def judge(self, result: TestResult, expectation: str, p_adjusted: float) -> str:
+        """PELT has no p-value: ``break_at`` is supported when half the dates have a break nearby and
+        contradicted when none has but breaks were found elsewhere; ``no_break`` the reverse."""
+        hit = result.effect
+        if self.spec.expectation(expectation).null:
+            return "supported" if hit == 0 else "contradicted" if hit >= 0.5 else "inconclusive"
+        if hit >= 0.5:
+            return "supported"
+        return "contradicted" if hit == 0 and result.extra["breaks"] else "inconclusive"
+
+
+class Regression(Method):
+    spec = registry.method("regression")
+    expectations = ("positive", "negative", "none")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        frame = pd.concat([context.series(ref).rename(ref) for ref in test.predictors], axis=1)
+        return regression(series, frame, direction=self.direction(test))
+
+
+class Granger(Method):
+    spec = registry.method("granger")
+    expectations = ("causes", "no_cause")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        return granger(series, context.series(test.predictors[0]), direction=self.direction(test))
+
+
+class Decoupling(Method):
+    spec = registry.method("decoupling")
+    expectations = ("coupled", "decoupled")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        return decoupling(series, context.series(test.predictors[0]))
+
+
+class Trend(Method):
+    spec = registry.method("trend")
+    expectations = ("increase", "decrease", "flat")
+
+    def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
+        return trend(series, direction=self.direction(test))
+
+
+METHODS: dict[str, type[Method]] = {cls.spec.name: cls for cls in (
+    PeriodComparison, Ranking, EventStudy, ChangePoints, Regression, Granger, Decoupling, Trend)}
