@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bilateral import BilateralError
 from bilateral.simulate import (
     MODELS,
     Batch,
@@ -197,3 +198,59 @@ def test_batch_and_single_solve_agree():
             assert np.isnan(many.position).all()
         else:
             np.testing.assert_allclose(many.position, single, atol=1e-9)
+
+
+def test_set_params_and_clone_follow_scikit_learn():
+    model = ExpectedUtility()
+    assert model.set_params(max_rounds=7, voters="exclude_i") is model
+    assert model.get_params()["max_rounds"] == 7 and model.voters == "exclude_i"
+    twin = model.clone()
+    assert twin is not model and twin.get_params() == model.get_params()
+    twin.set_params(max_rounds=9)
+    assert model.max_rounds == 7
+    smp = SpatialModel(vote_rule="cubic")
+    copy = get_model(smp, max_rounds=3)
+    assert copy is not smp and copy.get_params() == {**smp.get_params(), "max_rounds": 3}
+    assert get_model(smp) is smp and Compromise().clone().get_params() == {}
+    assert Nash().set_params(iterations=10).solve_batch(Batch.of(load_stakeholders("russia-japan"))).rounds[0] == 10
+
+
+@pytest.mark.parametrize(("name", "params", "message"), [
+    ("eum", {"voters": "everyone"}, "eum: parameter voters='everyone' is not a variant — use one of all, "
+                                    "exclude_i, third_parties"),
+    ("eum", {"perception": "theirs"}, "use one of own, receiver"),
+    ("eum", {"offer_choice": "first"}, "use one of smallest_move, largest_gain"),
+    ("eum", {"anchor": "mode"}, "use one of mean, median"),
+    ("eum", {"max_rounds": -1}, "eum: parameter max_rounds=-1 is not a whole number ≥ 0"),
+    ("eum", {"max_rounds": 2.5}, "max_rounds=2.5 is not a whole number"),
+    ("eum", {"tolerance": 0}, "tolerance=0 is not a number > 0"),
+    ("eum", {"q": 1.5}, "q=1.5 is not a number ≥ 0 and ≤ 1"),
+    ("eum", {"t": float("nan")}, "t=nan is not a number ≥ 0 and ≤ 1"),
+    ("smp", {"vote_rule": "loud"}, "smp: parameter vote_rule='loud' is not a variant — use one of proportional, "
+                                   "binary, cubic, propbin, propcubic"),
+    ("smp", {"prevail": "chance"}, "use one of conditional, markov"),
+    ("smp", {"stop_ratio": 2}, "stop_ratio=2 is not a number ≥ 0 and ≤ 1"),
+    ("smp", {"max_rounds": True}, "max_rounds=True is not a whole number"),
+    ("nash", {"iterations": 0}, "nash: parameter iterations=0 is not a whole number ≥ 1"),
+    ("eum", {"rounds": 5}, "eum: unknown parameter(s) rounds — its parameters are max_rounds, tolerance, "
+                           "voters, perception, offer_choice, anchor, q, t"),
+    ("compromise", {"weights": 1}, "compromise: unknown parameter(s) weights — its parameters are none"),
+])
+def test_parameters_are_validated(name, params, message):
+    with pytest.raises(BilateralError) as err:
+        get_model(name, **params)
+    assert message in str(err.value)
+    model = get_model(name)
+    with pytest.raises(BilateralError):
+        model.set_params(**params)
+    assert model.get_params() == get_model(name).get_params()  # a refused value is not set
+    if name != "compromise" and "rounds" not in params:
+        with pytest.raises(BilateralError):
+            MODELS[name](**params)
+
+
+def test_a_refused_set_params_changes_nothing():
+    model = ExpectedUtility()
+    with pytest.raises(BilateralError, match="voters=3"):
+        model.set_params(max_rounds=5, voters=3)
+    assert model.max_rounds == 100

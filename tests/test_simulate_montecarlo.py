@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from bilateral.report.prose import breakthrough_sentence, caveats
 from bilateral.simulate import load_stakeholders, monte_carlo, read_stakeholders, wilson
 from bilateral.simulate.montecarlo import draw, triangular
 from bilateral.simulate.ratification import ratification
-from bilateral.report.prose import breakthrough_sentence, caveats
 
 
 def test_triangular_inverse_cdf():
@@ -18,6 +18,25 @@ def test_triangular_inverse_cdf():
     assert triangular(np.array([5.0]), np.array([5.0]), np.array([5.0]), np.array([0.3]))[0] == 5.0
     edge = triangular(np.array([0.0]), np.array([0.0]), np.array([10.0]), np.array([0.5]))[0]
     assert edge == pytest.approx(10 - np.sqrt(50))
+
+
+def test_triangular_is_the_closed_form_inverse_cdf():
+    """scipy's triang.ppf gives the numbers of the closed form it replaced: a + √(u(b−a)(c−a)) for
+    u < (c−a)/(b−a), else b − √((1−u)(b−a)(b−c)); the value itself on an empty range."""
+    rng = np.random.default_rng(5)
+    low = rng.uniform(0, 50, (400, 12))
+    high = low + rng.uniform(0, 50, (400, 12))
+    mode = low + rng.uniform(0, 1, (400, 12)) * (high - low)
+    mode[:, 1], mode[:, 2], high[:, 3] = low[:, 1], high[:, 2], low[:, 3]  # modes at the ends, empty range
+    mode[:, 3] = low[:, 3]
+    u = rng.random((400, 12))
+    width = high - low
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cut = np.where(width > 0, (mode - low) / width, 0.5)
+    closed = np.where(width > 0, np.where(u < cut, low + np.sqrt(u * width * (mode - low)),
+                                          high - np.sqrt((1 - u) * width * (high - mode))), mode)
+    np.testing.assert_allclose(triangular(low, mode, high, u), closed, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(triangular(low, mode, high, u)[:, 3], low[:, 3])
 
 
 def test_draws_stay_in_the_ranges():

@@ -174,3 +174,22 @@ def test_compact_reprs_and_html(sim):
         html = obj._repr_html_()
         assert html.startswith("<table") and html.count("<tr>") >= 4
     assert "p_breakthrough" in sim._repr_html_()
+
+
+def test_a_scenario_that_leaves_the_models_inputs_alone_reuses_their_solutions(case_copy, solves):
+    path = case_copy / "scenarios.yaml"
+    path.write_text(path.read_text() + """- id: duma_loses_its_veto
+  name: The Duma loses its veto
+  description: Only who ratifies changes.
+  changes:
+  - {actor: rus_duma, field: veto, set: false}
+  source: seed000
+  locator: 000_7f62de5ec775ad22.txt:L8-12
+""")
+    sim = run(str(case_copy), ["compromise", "eum"], runs=30, scenarios=["duma_loses_its_veto"], scenario_runs=30,
+              workers=1)
+    assert max(solves.values()) == 1 and sum(solves.values()) == 2 * 2  # point values and runs, per model
+    rows = sim.scenarios.set_index(["scenario", "model"])
+    # the same bargained outcome, but the public alone now bounds Russia's win-set: still [0, 10]
+    assert rows.loc[("duma_loses_its_veto", "eum"), "bargained"] == rows.loc[("baseline", "eum"), "bargained"]
+    assert rows.loc[("duma_loses_its_veto", "eum"), "z_high"] == 10

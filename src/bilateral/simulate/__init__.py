@@ -28,10 +28,10 @@ from bilateral.simulate.montecarlo import MonteCarlo, monte_carlo, wilson
 from bilateral.simulate.nash import Nash
 from bilateral.simulate.ratification import Ratification, ratification
 from bilateral.simulate.registry import MODELS, get_model, get_models
-from bilateral.simulate.simulation import Simulation, run
 from bilateral.simulate.scenario_table import scenario_table
 from bilateral.simulate.scenarios import apply_scenario, select_scenarios
 from bilateral.simulate.sensitivity import one_at_a_time, sobol
+from bilateral.simulate.simulation import Simulation, run
 from bilateral.simulate.smp import SpatialModel
 from bilateral.simulate.votes import condorcet_median, win_probability
 

@@ -168,19 +168,22 @@ class BargainingModel:
         return {p: getattr(self, p) for p in self.param_names()}
 
     def set_params(self, **params: Any) -> BargainingModel:
-        """Set parameters by name, each validated; returns the model itself."""
+        """Set parameters by name, all validated before any is set; returns the model itself."""
         names = self.param_names()
         unknown = [p for p in params if p not in names]
         if unknown:
             raise BilateralError(f"{self.name}: unknown parameter(s) {', '.join(unknown)} — its "
                                  f"parameters are {', '.join(names) or 'none'}")
+        checked = {}
         for key, value in params.items():
             rule = self.PARAMS[key]
             if isinstance(rule, Interval):
                 value = rule.check(self.name, key, value)
-            elif value not in rule:
+            elif not isinstance(value, str) or value not in rule:
                 raise BilateralError(f"{self.name}: parameter {key}={value!r} is not a variant — "
                                      f"use one of {', '.join(rule)}")
+            checked[key] = value
+        for key, value in checked.items():
             setattr(self, key, value)
         return self
 
