@@ -71,6 +71,7 @@ def test_japanese_dislike_of_russia_fell_contradicting_persistence(verdicts):
     assert summary.set_index("hypothesis").loc["H06", "status"] == "contradicted"
     series, sources = evidence.series("opinion.dislike_russia", "Y")
     assert series.index.freqstr.startswith("Y") and "jiji_poll" in sources
+    assert repr(evidence).startswith("<Evidence for case 'russia-japan': ") and len(repr(evidence)) < 200
 
 
 def test_explain_cli_json(shared: Path, monkeypatch):

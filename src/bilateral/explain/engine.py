@@ -55,23 +55,33 @@ def _cited(table: pd.DataFrame) -> list[str]:
 def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str | Path | None = None,
              evidence: Evidence | None = None, adjust: str = "holm",
              rng: int | np.random.Generator = 0) -> pd.DataFrame:
-    """One row per hypothesis and series: status, effect, interval, p, adjusted p, method, sources.
+    """Test the case's hypotheses: one row per hypothesis and series.
 
     Parameters
     ----------
-    case : the case whose hypotheses are tested.
-    hypotheses : only these hypothesis ids (default: all).
-    store : the event store, when ``evidence`` is not given (default location if None).
-    evidence : the series to test, shared with the caller (who can plot the same series from it
-        afterwards); default ``Evidence(case, store=store)``.
-    adjust : the multiple-testing correction across every test run, any statsmodels
-        ``multipletests`` method (Holm by default, ``fdr_bh`` for Benjamini–Hochberg).
-    rng : an int seed or a numpy Generator; every stochastic test (ranking's bootstrap, the event
-        study's placebo dates) starts a Generator from the same seed (one draw of a given
-        Generator), so a test's result does not depend on which other hypotheses run.
+    case : Case
+        The case whose hypotheses are tested.
+    hypotheses : sequence of str, optional
+        Only these hypothesis ids (default: all).
+    store : str or Path, optional
+        The event store when ``evidence`` is not given (default location if None).
+    evidence : Evidence, optional
+        The series to test, shared with the caller, who can plot the same series from it
+        afterwards; default ``Evidence(case, store=store)``.
+    adjust : str
+        The multiple-testing correction across every test run: any statsmodels ``multipletests``
+        method (``holm`` by default, ``fdr_bh`` for Benjamini–Hochberg).
+    rng : int or numpy.random.Generator
+        Every stochastic test (ranking's bootstrap, the event study's placebo dates) starts a
+        Generator from this seed (from one draw of a given Generator), so a test's result does not
+        depend on which other hypotheses run.
 
-    A hypothesis' overall status is in :func:`summarise`. ``attrs`` holds ``adjustment`` and
-    ``sources`` (every citation key used, sorted).
+    Returns
+    -------
+    pandas.DataFrame
+        Columns hypothesis, series, status, effect, low, high, p, p_adjusted, method, n, detail,
+        sources, reason; ``attrs`` holds ``adjustment`` and ``sources`` (every citation key used,
+        sorted). One verdict per hypothesis: :func:`summarise`.
     """
     chosen = _chosen(case, hypotheses)
     _check_adjustment(adjust)

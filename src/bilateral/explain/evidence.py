@@ -53,7 +53,7 @@ class MeasuredSource:
     """The default :class:`SeriesSource`: the dyad panel from the data directory and the event index
     from the store at ``store`` (the default store location when None)."""
 
-    case: Case
+    case: Case = field(repr=False)
     store: str | Path | None = None
 
     def panel(self, freq: str) -> pd.DataFrame:
@@ -67,28 +67,35 @@ class MeasuredSource:
         return relations_index(a, b, store=path, freq=INDEX_FREQ[freq])
 
 
-@dataclass
+@dataclass(repr=False)
 class Evidence:
     """The series of one case, resolved once and cached.
 
     Parameters
     ----------
-    case : the case whose dyad and records the series belong to.
-    source : where the panel and event index come from (default :class:`MeasuredSource`).
-    store : the event store of the default source; give it to your own source instead.
+    case : Case
+        The case whose dyad and records the series belong to.
+    source : SeriesSource, optional
+        Where the panel and the event index come from (default :class:`MeasuredSource`).
+    store : str or Path, optional
+        The event store of the default source; give your own source its store instead.
     """
 
     case: Case
     source: SeriesSource | None = None
     store: str | Path | None = None
-    _tables: dict[tuple, pd.DataFrame | BilateralError] = field(default_factory=dict, repr=False)
-    _series: dict[tuple[str, str], tuple[pd.Series, list[str]]] = field(default_factory=dict, repr=False)
+    _tables: dict[tuple, pd.DataFrame | BilateralError] = field(default_factory=dict, init=False, repr=False)
+    _series: dict[tuple[str, str], tuple[pd.Series, list[str]]] = field(default_factory=dict, init=False,
+                                                                        repr=False)
 
     def __post_init__(self) -> None:
         if self.source is None:
             self.source = MeasuredSource(self.case, self.store)
         elif self.store is not None:
             raise BilateralError("Evidence takes a source or a store, not both: give the store to the source")
+
+    def __repr__(self) -> str:
+        return f"<Evidence for case {self.case.info.name!r}: {len(self._series)} series resolved, from {self.source!r}>"
 
     def _table(self, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """``build()`` once per key; a failure is remembered too, so nothing is retried per series."""
