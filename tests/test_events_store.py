@@ -12,7 +12,7 @@ import pytest
 import bilateral
 from bilateral import BilateralError, load_case
 from bilateral.data.events.formats import LAYOUTS, csv_layout
-from bilateral.data.store import Store
+from bilateral.data.store import Store, default_path
 
 ICEWS_HEADER = ("Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\tCAMEO Code\t"
                 "Intensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\tSentence Number\tPublisher\t"
@@ -280,3 +280,11 @@ def test_readme_sequence_in_one_process(shared: Path):
         with pytest.raises(BilateralError, match="this process has the store open read-only"):
             bilateral.Store()
         assert list(reader.files()["dataset"]) == ["icews", "case:russia-japan"]
+
+
+def test_store_home_defaults_to_the_user_data_folder(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("BILATERAL_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert default_path() == tmp_path / "share/bilateral/store.duckdb"
+    monkeypatch.setenv("BILATERAL_HOME", str(tmp_path / "mine"))
+    assert default_path() == tmp_path / "mine/store.duckdb"
