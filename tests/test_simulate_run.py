@@ -170,6 +170,7 @@ def test_compact_reprs_and_html(sim):
     assert len(repr(sim).splitlines()) == 5 and len(repr(sim)) < 600
     assert repr(sim.stakeholders) == ("Stakeholders(20 actors from stakeholders.csv, scale 0–100, status quo 0, "
                                       "breakthrough 50.0)")
+    assert sim.ratification._repr_html_().count("<tr>") == 3  # RUS, JPN and Z
     for obj in (sim, fc, sim.monte_carlo, sim.stakeholders):
         html = obj._repr_html_()
         assert html.startswith("<table") and html.count("<tr>") >= 4

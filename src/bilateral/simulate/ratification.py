@@ -122,6 +122,9 @@ class Ratification:
         frame.attrs["sources"] = list(self.sources)
         return frame
 
+    def _repr_html_(self) -> str:
+        return self.table().to_html(index=False)
+
     def describe(self) -> str:
         if not self.win_sets:
             return "no veto players given: ratification is not modelled (Z is the whole scale)"
