@@ -26,8 +26,6 @@ from bilateral.errors import BilateralError
 from bilateral.measure.index import relations_index
 from bilateral.measure.panel import panel as dyad_panel
 
-INDEX_FREQ = {"Y": "year", "Q": "quarter", "M": "month"}
-
 
 class NoData(Exception):
     """The series cannot be measured here; the message says why."""
@@ -64,7 +62,7 @@ class MeasuredSource:
         path = Path(self.store) if self.store else default_path()
         if not path.exists():
             raise BilateralError(f"no event store at {path} — ingest ICEWS or GDELT files into it (Store.ingest)")
-        return relations_index(a, b, store=path, freq=INDEX_FREQ[freq])
+        return relations_index(a, b, store=path, freq=freq)
 
 
 @dataclass(repr=False)
