@@ -108,7 +108,9 @@ def test_the_same_numbers_as_the_parts(sim):
     base = sim.scenarios.query("scenario == 'baseline'").set_index("model")
     for name in sim.models:  # the baseline's runs are the Monte Carlo's (common random numbers)
         assert tuple(base.loc[name, ["p_breakthrough", "ci_low", "ci_high"]]) == sim.monte_carlo.breakthrough(name)
-    for table in (sim.scenarios, sim.sensitivity):
+    eum = sim.outcome("eum")
+    for table in (sim.scenarios, sim.sensitivity, sim.ratification.table(), eum.trace, eum.diagnostics["moves"],
+                  sim.outcome("smp").trace, sim.stakeholders.frame()):
         assert table.attrs["sources"] == list(sim.stakeholders.sources)
         assert all(" " not in c for c in table.columns)
 

@@ -307,6 +307,9 @@ class ExpectedUtility(BargainingModel):
                   "to": float(positions[k + 1, i])}
                  for k, (senders, kinds) in enumerate(zip(hist["sender"], hist["kind"], strict=True))
                  for i, (j, kind) in enumerate(zip(senders, kinds, strict=True)) if j >= 0]
+        moves = pd.DataFrame(moves, columns=["round", "actor", "accepts", "kind", "to"])
+        for table in (trace, moves):
+            table.attrs["sources"] = list(stakeholders.sources)
         converged, rounds = bool(hist["converged"]), int(hist["rounds"])
         risk = hist["r"][0] if rounds else np.ones(len(names))
         return Outcome(
@@ -315,6 +318,6 @@ class ExpectedUtility(BargainingModel):
             "is the median of the last round", rounds=rounds, converged=converged,
             trace=trace, diagnostics={"mean": float(trace["mean"].iloc[-1]),
                                       "risk_exponents_round_1": dict(zip(names, np.round(risk, 9), strict=True)),
-                                      "moves": pd.DataFrame(moves, columns=["round", "actor", "accepts", "kind", "to"]),
+                                      "moves": moves,
                                       "params": self.get_params()},
         )

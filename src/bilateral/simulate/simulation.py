@@ -50,7 +50,8 @@ def digest(batch: Batch) -> str:
 
 
 class _Once(BargainingModel):
-    """A model that remembers its solutions by input digest, so no input is solved twice."""
+    """A model that remembers its solutions by input digest, so no input is solved twice (private
+    to :func:`run`: it is never handed out, so it need not be cloned or re-parameterised)."""
 
     def __init__(self, model: BargainingModel) -> None:
         self.model = model

@@ -393,6 +393,7 @@ class SpatialModel(BargainingModel):
         names = list(stakeholders.actor)
         trace = pd.DataFrame([{"round": k, **dict(zip(names, lo + (hi - lo) * h[0], strict=True))}
                               for k, h in enumerate(history)])
+        trace.attrs["sources"] = list(stakeholders.sources)
         converged = bool(result.converged[0])
         prob = result.extra["prob"][0]
         return Outcome(self.name, float(result.position[0]), OK if converged else NOT_CONVERGED,
