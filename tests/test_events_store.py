@@ -255,11 +255,12 @@ def test_ingest_case_goes_through_ingest_frame(store: Store):
     assert store.ingest_case(case).skipped
 
 
-def test_ingest_a_folder(shared: Path, store: Store):
+def test_ingest_a_folder_or_a_pattern(shared: Path, store: Store):
     results = store.ingest(shared / "data/events/gdelt2")
     assert [(Path(r.path).name, r.stored) for r in results] == [("20180326044500.export.CSV", 1540),
                                                                 ("20191024143000.export.CSV", 2111)]
-    with pytest.raises(BilateralError, match="nowhere: no such file or folder"):
+    assert [r.skipped for r in store.ingest(str(shared / "data/events/gdelt2/*.CSV"))] == [True, True]
+    with pytest.raises(BilateralError, match="nowhere: no such file, folder or matching files"):
         store.ingest(shared / "nowhere")
 
 

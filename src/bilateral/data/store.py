@@ -175,21 +175,18 @@ class Store:
     # ------------------------------------------------------------------ ingestion
     def ingest(self, path: str | Path, layout: Layout | None = None, *,
                dedup: str = "id") -> IngestResult | list[IngestResult]:
-        """Ingest an event file in a single transaction, or every file under a folder (a list of
-        results, in the folder's sorted order); a file already stored (sha256) is skipped.
+        """Ingest an event file in a single transaction; a folder (every file under it) or a glob
+        pattern gives a list of results, in sorted order. A file already stored (sha256) is skipped.
 
         The checksum is computed while DuckDB reads the file; a file seen before under the same
         path, size and modification time is checked first, so re-ingesting it costs one hash.
         ``layout`` is detected from each file's first line when not given.
         """
-        path = Path(path)
         if dedup not in DEDUP:
             raise BilateralError(f"unknown dedup {dedup!r} — use one of {', '.join(DEDUP)}")
-        if path.is_dir():
-            return [self._ingest_file(file, layout, dedup) for file in expand([path])]
-        if not path.is_file():
-            raise BilateralError(f"{path}: no such file or folder")
-        return self._ingest_file(path, layout, dedup)
+        if Path(path).is_file():
+            return self._ingest_file(Path(path), layout, dedup)
+        return [self._ingest_file(file, layout, dedup) for file in expand([path])]
 
     def _ingest_file(self, path: Path, layout: Layout | None, dedup: str) -> IngestResult:
         stat = path.stat()
