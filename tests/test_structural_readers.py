@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from bilateral.data import structural as s
-from bilateral.data.structural.countries import cow_codes, iso3_to_cow
+from bilateral.data.structural.states import cow_codes, iso3_to_cow
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,7 @@ from bilateral.data.structural import (
     read_td_rivalries,
     read_tss_rivalries,
 )
-from bilateral.data.structural.countries import member_years
+from bilateral.data.structural.states import member_years
 from bilateral.data.structural.dyads import orient
 from bilateral.data.structural.unvotes import ISSUES
 from bilateral.errors import BilateralError

@@ -35,7 +35,7 @@ import pandas as pd
 from ibis import _
 
 from bilateral.codes import to_iso3
-from bilateral.data.events.citations import DATASET_KEYS
+from bilateral.data.catalog import DATASET_KEYS
 from bilateral.errors import BilateralError
 from bilateral.registry import series as registry
 from bilateral.registry.frequencies import freq_code
