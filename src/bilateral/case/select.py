@@ -61,3 +61,53 @@ def select(case: Case, kind: str, *, period: str | None = None, category: str | 
             raise BilateralError(f"unknown {column} {category!r} — use one of: {', '.join(known)}")
         frame = frame[frame[column] == category]
     return frame.reset_index(drop=True)
+
+
+#: |Goldstein| at or above which a case event counts as a key event of the dyad.
+KEY_GOLDSTEIN = 6.0
+
+
+def dyad_events(case: Case) -> pd.DataFrame:
+    """The case's events between the dyad's two states (either direction)."""
+    events = case.table("events")
+    if events.empty:
+        return events
+    a, b = case.dyad
+    between = events["source_iso3"].isin([a, b]) & events["target_iso3"].isin([a, b]) \
+        & (events["source_iso3"] != events["target_iso3"])
+    return events[between].reset_index(drop=True)
+
+
+def key_events(case: Case, start: int | None = None) -> pd.DataFrame:
+    """The dyad's strongly cooperative or conflictual events (|Goldstein| ≥ ``KEY_GOLDSTEIN``),
+    agreements and sanctions, from the year ``start`` on."""
+    events = dyad_events(case)
+    if events.empty:
+        return events
+    strong = (events["goldstein"].abs() >= KEY_GOLDSTEIN) | events["category"].isin(["agreement", "sanctions"])
+    if start is not None:
+        strong &= events["day"].dt.year >= start
+    return events[strong].reset_index(drop=True)
+
+
+def events_by_period(case: Case) -> pd.DataFrame:
+    """Per period of the case: coded events, mean Goldstein and the cooperative share (QuadClass 1–2).
+
+    These are the events the papers chose to mention, not a systematic sample: a description of
+    the narrative, not a measurement of relations.
+    """
+    events = case.table("events")
+    rows = []
+    for period in case.periods:
+        inside = events[(events["day"].dt.date >= period.start) & (events["day"].dt.date <= period.end)] \
+            if not events.empty else events
+        rows.append({
+            "period": period.name, "id": period.id, "start": period.start.year, "end": period.end.year,
+            "tone": period.tone, "events": len(inside),
+            "mean_goldstein": round(float(inside["goldstein"].mean()), 2) if len(inside) else None,
+            "cooperative_share": round(float((inside["quad_class"] <= 2).mean()), 2) if len(inside) else None,
+        })
+    frame = pd.DataFrame(rows, columns=["period", "id", "start", "end", "tone", "events", "mean_goldstein",
+                                        "cooperative_share"])
+    frame.attrs["sources"] = sorted({case.info.source, *(p.source for p in case.periods)})
+    return frame

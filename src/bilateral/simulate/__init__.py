@@ -31,7 +31,7 @@ from bilateral.simulate.registry import MODELS, get_model, get_models
 from bilateral.simulate.scenario_table import scenario_table
 from bilateral.simulate.scenarios import apply_scenario, select_scenarios
 from bilateral.simulate.sensitivity import one_at_a_time, sobol
-from bilateral.simulate.simulation import Simulation, run
+from bilateral.simulate.simulation import Simulation, params_for, run
 from bilateral.simulate.smp import SpatialModel
 from bilateral.simulate.votes import condorcet_median, win_probability
 
@@ -58,6 +58,7 @@ __all__ = [
     "load_stakeholders",
     "monte_carlo",
     "one_at_a_time",
+    "params_for",
     "ratification",
     "read_stakeholders",
     "run",

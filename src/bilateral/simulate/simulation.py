@@ -166,6 +166,16 @@ def _models(models: Any, params: dict[str, dict[str, Any]]) -> list[BargainingMo
     return [get_model(m, **params.get(m.name, {})) for m in get_models(models)]
 
 
+def params_for(models: Any, *, extra: tuple[str, ...] = (), **options: Any) -> dict[str, dict[str, Any]]:
+    """Per-model parameters from options shared across models (``max_rounds=50, tolerance=None``):
+    each option that is not ``None`` goes to every chosen model (and every model named in ``extra``)
+    that has a parameter of that name."""
+    names = [m.name for m in get_models(models)] + [n for n in extra if n in MODELS]
+    given = {k: v for k, v in options.items() if v is not None}
+    out = {name: {k: v for k, v in given.items() if k in MODELS[name].param_names()} for name in dict.fromkeys(names)}
+    return {name: values for name, values in out.items() if values}
+
+
 def _anchor_label(case: Any, position: float | None) -> str:
     """The case's scale anchor label at ``position`` ("" when there is none)."""
     if case is None or position is None:

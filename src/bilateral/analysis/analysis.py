@@ -1,0 +1,179 @@
+"""One analysis of one case on one body of data: each part computed once, on first use, and kept.
+
+    a = bilateral.Analysis("russia-japan", store="store.duckdb", rng=1)
+    a.relations.summary()          # the measured event index
+    a.evidence.table()             # one verdict per claim
+    a.negotiation.figures()        # win-sets, Monte Carlo distributions, the EUM trace
+
+The report, the CLI and the dashboard render these results; none of them computes. The dyad's
+panels (one per frequency) and event indices are built once and shared by every part that reads
+them — the evidence, the long-run figures and the measured relations.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bilateral.analysis.evidence import EvidenceResult, evidence
+from bilateral.analysis.longrun import START, LongRunResult, longrun
+from bilateral.analysis.negotiation import NegotiationResult, negotiation
+from bilateral.analysis.overview import OverviewResult, overview
+from bilateral.analysis.relations import RelationsResult, relations
+from bilateral.case import Case, load_case
+from bilateral.errors import BilateralError
+
+Seed = int | np.random.Generator | None
+
+
+def _seeds(rng: Seed, parts: int) -> list[int | np.random.Generator]:
+    """One seed per stochastic part: the same int for each (every part seeds itself from it), or
+    independent child generators of a given Generator."""
+    if isinstance(rng, np.random.Generator):
+        return list(rng.spawn(parts))
+    if rng is None:
+        return list(np.random.default_rng().spawn(parts))
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+        raise BilateralError(f"rng={rng!r}: give a seed (a whole number ≥ 0) or a numpy Generator")
+    return [int(rng)] * parts
+
+
+class Analysis:
+    """The parts of one case's analysis, each computed once.
+
+    Parameters
+    ----------
+    case
+        A :class:`bilateral.Case`, a built-in case name or a case folder.
+    store
+        The event store (default ``$BILATERAL_HOME/store.duckdb``).
+    rng
+        A seed or a numpy ``Generator`` for every stochastic part (Monte Carlo, bootstraps,
+        placebo dates). Same seed, same numbers.
+    runs
+        Monte Carlo runs of the negotiation.
+    scenario_runs
+        Monte Carlo runs per scenario (0: the scenarios' point forecasts only).
+    workers
+        Threads for the compiled bargaining models (0: one per CPU).
+    adjust
+        Multiple-testing correction of the evidence (``holm``, ``fdr_bh``, …).
+    """
+
+    def __init__(self, case: Case | str | Path = "russia-japan", *, store: str | Path | None = None,
+                 rng: Seed = 0, runs: int = 1000, scenario_runs: int = 0, workers: int = 0,
+                 adjust: str = "holm"):
+        self.case = case if isinstance(case, Case) else load_case(case)
+        from bilateral.data.store import default_path
+
+        self.store_path = Path(store) if store is not None else default_path()
+        self.runs, self.scenario_runs, self.workers, self.adjust = runs, scenario_runs, workers, adjust
+        self.rng = rng
+        self._evidence_rng, self._negotiation_rng = _seeds(rng, 2)
+        self._panels: dict[str, pd.DataFrame | BilateralError] = {}
+        self._indices: dict[tuple[str, str, str], pd.DataFrame | BilateralError] = {}
+
+    def __repr__(self) -> str:
+        done = [name for name in ("overview", "relations", "longrun", "evidence", "negotiation") if name in vars(self)]
+        return (f"<Analysis of {self.case.name!r} ({'–'.join(self.case.dyad)}); store {self.store_path}; "
+                f"computed: {', '.join(done) or 'nothing yet'}>")
+
+    # -- shared inputs (the explain layer's SeriesSource) ---------------------------------------
+
+    def panel(self, freq: str = "Y") -> pd.DataFrame:
+        """The dyad's panel with every available step, from 1946, built once per frequency.
+
+        Raises the :class:`BilateralError` that building it raised (kept, not retried).
+        """
+        from bilateral.measure import panel as panels
+
+        if freq not in self._panels:
+            a, b = self.case.dyad
+            try:
+                self._panels[freq] = panels.panel(a, b, freq=freq, start=START, case=self.case).add(all)
+            except BilateralError as err:
+                self._panels[freq] = err
+        built = self._panels[freq]
+        if isinstance(built, BilateralError):
+            raise built
+        return built
+
+    def event_index(self, a: str, b: str, freq: str) -> pd.DataFrame:
+        """The A–B relations index (every metric) from the store, built once per pair and frequency."""
+        from bilateral.measure.index import relations_index
+
+        key = (a, b, freq)
+        if key not in self._indices:
+            path = self.store_path
+            try:
+                if not path.exists():
+                    raise BilateralError(f"no event store at {path} — ingest event data (ICEWS, GDELT, …) "
+                                         "into it first")
+                self._indices[key] = relations_index(a, b, store=path, freq=freq)
+            except BilateralError as err:
+                self._indices[key] = err
+        built = self._indices[key]
+        if isinstance(built, BilateralError):
+            raise built
+        return built
+
+    @cached_property
+    def series(self) -> Any:
+        """The explain layer's resolver of series references over this analysis' panels and
+        indices (:class:`bilateral.explain.Evidence`), shared by the evidence and its figures."""
+        from bilateral.explain import Evidence
+
+        return Evidence(self.case, source=self)
+
+    # -- parts ------------------------------------------------------------------------------
+
+    @cached_property
+    def overview(self) -> OverviewResult:
+        """The case's records at a glance, events by period and the timeline."""
+        return overview(self.case)
+
+    @cached_property
+    def relations(self) -> RelationsResult:
+        """The dyad's monthly event index from the store."""
+        try:
+            table = self.event_index(*self.case.dyad, "M")
+        except BilateralError as err:
+            return relations(None, self.case.dyad, "M", case=self.case, reason=str(err))
+        return relations(table, self.case.dyad, "M", case=self.case)
+
+    @cached_property
+    def longrun(self) -> LongRunResult:
+        """UN votes, trade, disputes and opinion over the long run."""
+        frames, reasons = {}, []
+        for freq in ("Y", "M"):
+            try:
+                frames[freq] = self.panel(freq)
+            except BilateralError as err:
+                frames[freq] = None
+                reasons.append(f"{'yearly' if freq == 'Y' else 'monthly'} panel: {err}")
+        return longrun(self.case, frames["Y"], frames["M"], reasons=reasons)
+
+    @cached_property
+    def evidence(self) -> EvidenceResult:
+        """Every hypothesis tested, one verdict per claim."""
+        return evidence(self.case, self.series, adjust=self.adjust, rng=self._evidence_rng)
+
+    def evidence_of(self, hypotheses: list[str] | None = None) -> EvidenceResult:
+        """The evidence for the named hypotheses only (all of them, cached, when none are named)."""
+        if not hypotheses:
+            return self.evidence
+        return evidence(self.case, self.series, adjust=self.adjust, rng=self._evidence_rng, hypotheses=hypotheses)
+
+    @cached_property
+    def negotiation(self) -> NegotiationResult:
+        """The bargaining models, ratification, Monte Carlo, scenarios and sensitivity."""
+        return negotiation(self.case, runs=self.runs, rng=self._negotiation_rng, workers=self.workers,
+                           scenario_runs=self.scenario_runs)
+
+    def parts(self) -> dict[str, Any]:
+        """Every part, computed."""
+        return {name: getattr(self, name) for name in ("overview", "relations", "longrun", "evidence", "negotiation")}

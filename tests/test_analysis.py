@@ -1,0 +1,157 @@
+"""The analysis layer: every part once, one result protocol, faces that only render."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import bilateral
+from bilateral import BilateralError, simulate
+from bilateral.analysis import Analysis, Result
+from bilateral.measure import panel as panels
+from bilateral.report import write_report
+
+PARTS = ("overview", "relations", "longrun", "evidence", "negotiation")
+
+
+def _digest(*arrays) -> str:
+    digest = hashlib.sha256()
+    for a in arrays:
+        digest.update(np.ascontiguousarray(a, dtype=float).tobytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="module")
+def counted(shared, tmp_path_factory):
+    """One report of the built-in case on the real data, counting panel builds and model solves."""
+    built: Counter = Counter()
+    solved: Counter = Counter()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILATERAL_DATA", str(shared / "data"))
+        mp.setenv("BILATERAL_HOME", str(tmp_path_factory.mktemp("home")))
+        original = panels.panel
+
+        def panel(*args, **kwargs):
+            built[kwargs.get("freq", "Y")] += 1
+            return original(*args, **kwargs)
+
+        mp.setattr(panels, "panel", panel)
+        for cls in simulate.MODELS.values():
+            inner = cls.solve_batch
+
+            def solve_batch(self, batch, _inner=inner):
+                solved[(self.name, repr(sorted(self.get_params().items())),
+                        _digest(batch.position, batch.salience, batch.capability))] += 1
+                return _inner(self, batch)
+
+            mp.setattr(cls, "solve_batch", solve_batch)
+        store = tmp_path_factory.mktemp("store") / "store.duckdb"
+        with bilateral.Store(store) as db:
+            db.ingest(shared / "data/events/icews-daily/2019012*.gz")
+        analysis = Analysis("russia-japan", runs=60, rng=3, store=store)
+        report = write_report(analysis, tmp_path_factory.mktemp("report"))
+    return analysis, report, built, solved
+
+
+def test_one_report_builds_each_panel_once(counted):
+    _analysis, _report, built, _solved = counted
+    assert dict(built) == {"Y": 1, "M": 1}
+
+
+def test_one_report_solves_each_model_once_per_input(counted):
+    _analysis, _report, _built, solved = counted
+    repeated = {key: n for key, n in solved.items() if n > 1}
+    assert not repeated
+    models = {name for name, *_ in solved}
+    assert models == set(simulate.MODELS)
+
+
+def test_every_part_follows_the_result_protocol(counted):
+    analysis, *_ = counted
+    for name in PARTS:
+        part = getattr(analysis, name)
+        assert isinstance(part, Result), name
+        assert part.available, f"{name}: {part.reason}"
+        table = part.table()
+        assert isinstance(table, pd.DataFrame) and len(table), name
+        assert table.attrs["sources"] == sorted(set(part.sources)) and part.sources, name
+        assert not any(isinstance(v, pd.Series | pd.DataFrame) for v in table.attrs.values()), name
+        summary = part.summary()
+        assert summary["available"] is True and json.dumps(summary, default=str)
+        figures = part.figures()
+        assert figures and all(isinstance(f, go.Figure) for f in figures.values()), name
+        assert len(repr(part)) < 400 and part._repr_html_().startswith("<")
+
+
+def test_parts_are_computed_once(counted):
+    analysis, *_ = counted
+    assert analysis.evidence is analysis.evidence and analysis.panel("Y") is analysis.panel("Y")
+
+
+def test_report_headline_comes_from_the_parts(counted):
+    analysis, report, *_ = counted
+    counts = analysis.evidence.counts()
+    line = next(x for x in report.headline if x.startswith("Evidence:"))
+    assert f"{counts['supported']} claims supported, {counts['contradicted']} contradicted" in line
+    assert sum(counts.values()) == len(analysis.case.hypotheses)
+    html = report.path.read_text(encoding="utf-8")
+    assert "In 60 simulated negotiations" in html
+    assert "Unknown (n.d.)" not in html
+
+
+def test_without_data_each_part_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("BILATERAL_DATA", str(tmp_path / "empty"))
+    analysis = Analysis("russia-japan", store=tmp_path / "none.duckdb", runs=20)
+    assert not analysis.relations.available and "no event store at" in analysis.relations.reason
+    assert analysis.relations.table().empty and analysis.relations.figures() == {}
+    assert not analysis.longrun.available and "bilateral data pull" in analysis.longrun.reason
+    assert "not available" in repr(analysis.longrun)
+    assert analysis.evidence.available and analysis.evidence.counts()["no data"] > 0
+    assert analysis.overview.available and analysis.overview.summary()["events"] == len(analysis.case.events)
+
+
+def test_rng_is_a_seed_or_a_generator(tmp_path, monkeypatch):
+    monkeypatch.setenv("BILATERAL_DATA", str(tmp_path))
+    for bad in (-1, 1.5, "one"):
+        with pytest.raises(BilateralError, match="rng="):
+            Analysis("russia-japan", rng=bad)
+    first = Analysis("russia-japan", runs=30, rng=7).negotiation.table()
+    again = Analysis("russia-japan", runs=30, rng=7).negotiation.table()
+    pd.testing.assert_frame_equal(first, again)
+    generated = Analysis("russia-japan", runs=30, rng=np.random.default_rng(7)).negotiation
+    assert generated.available and generated.summary()["runs"] == 30
+
+
+def test_analysis_is_reachable_from_import_bilateral():
+    assert bilateral.Analysis is Analysis
+    assert "Analysis" in dir(bilateral)
+
+
+def test_faces_import_only_the_analysis_layer():
+    """report/ and cli/ render results: they never import measure, explain or simulate."""
+    import ast
+
+    root = Path(bilateral.__file__).parent
+    forbidden = ("bilateral.measure", "bilateral.explain", "bilateral.simulate")
+    found = []
+    for folder in ("report", "cli"):
+        for path in (root / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                           and getattr(block.test, "id", "") == "TYPE_CHECKING" for n in ast.walk(block)}
+            for node in ast.walk(tree):
+                if id(node) in typing_only:
+                    continue
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module == "bilateral":
+                    names = [f"bilateral.{a.name}" for a in node.names]
+                found += [f"{path.relative_to(root)}: {n}" for n in names if n.startswith(forbidden)]
+    assert found == []
