@@ -5,7 +5,9 @@ Notebook use::
     import bilateral
     case = bilateral.load_case("russia-japan")
     case.table("events")
-    bilateral.write_report(case, "report/")
+    a = bilateral.Analysis(case, rng=1)              # every part computed once, on first use
+    a.evidence.table()                               # one verdict per claim
+    bilateral.write_report(a, "report/")
 
     store = bilateral.Store()                        # $BILATERAL_HOME/store.duckdb
     store.ingest("20190122-icews-events.tab.gz")     # any supported event file
@@ -22,6 +24,8 @@ __version__ = "0.1.0"
 #: Public name → (module, attribute; None for the module itself). Imported on first use (PEP 562),
 #: so that the command line starts without loading every library the notebook API can reach.
 _EXPORTS: dict[str, tuple[str, str | None]] = {
+    "Analysis": ("bilateral.analysis", "Analysis"),
+    "analysis": ("bilateral.analysis", None),
     "explain": ("bilateral.explain", None),
     "simulate": ("bilateral.simulate", None),
     "Case": ("bilateral.case", "Case"),
@@ -59,12 +63,14 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Analysis",
     "BilateralError",
     "Case",
     "CaseError",
     "Panel",
     "Problem",
     "Store",
+    "analysis",
     "builtin_cases",
     "cameo",
     "dyad_index",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from bilateral.case import load_case
 from bilateral.cli import case as case_cli
@@ -19,7 +19,19 @@ from bilateral.cli.output import console, err_console
 from bilateral.cli.simulate import simulate as simulate_command
 from bilateral.errors import BilateralError
 
-app = typer.Typer(help="Measure, explain and simulate the relations between two states.",
+
+class _Commands(TyperGroup):
+    """The command group: a user mistake anywhere below prints its message and exits 2."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BilateralError as err:
+            err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(cls=_Commands, help="Measure, explain and simulate the relations between two states.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(case_cli.app, name="case")
 app.add_typer(events_cli.app, name="events")
@@ -35,14 +47,17 @@ def report(
     case: Annotated[str, typer.Argument(help="Built-in case name or a case folder.")] = "russia-japan",
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the report.")] = Path("report"),
     store: Annotated[Path | None, typer.Option(help="Event store (default $BILATERAL_HOME/store.duckdb).")] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same numbers).")] = 0,
+    runs: Annotated[int, typer.Option(min=1, max=100_000, help="Monte Carlo runs of the negotiation.")] = 1000,
 ) -> None:
     """Write the self-contained HTML report of a case and print its headline findings."""
+    from bilateral.analysis import Analysis
     from bilateral.report import write_report
 
-    data = load_case(case)
+    analysis = Analysis(case, store=store, rng=seed, runs=runs)
     with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
-        report = write_report(data, output, store=store)
-    console.print(f"[bold]{data.info.title}[/bold]")
+        report = write_report(analysis, output)
+    console.print(f"[bold]{analysis.case.info.title}[/bold]")
     for line in report.headline:
         console.print(f"• {line}", highlight=False)
     console.print(f"[green]report written to {report.path}[/green]")
@@ -69,8 +84,4 @@ def cite(
 
 def main() -> None:
     """Entry point: user mistakes print a message and exit 2, without a traceback."""
-    try:
-        app()
-    except BilateralError as err:
-        err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
-        sys.exit(2)
+    app()

@@ -7,34 +7,34 @@ from typing import Annotated
 
 import typer
 
-from bilateral.case import load_case
 from bilateral.cli.output import Format, console, emit
+from bilateral.errors import BilateralError
 
 
 def explain(
     case: Annotated[str, typer.Argument(help="Built-in case name or a case folder.")] = "russia-japan",
     hypothesis: Annotated[list[str] | None, typer.Option(help="Only these hypothesis ids (repeat).")] = None,
     detail: Annotated[bool, typer.Option(help="One row per hypothesis and series, with effects.")] = False,
-    adjust: Annotated[str, typer.Option(help="Multiple-testing correction: holm or fdr_bh.")] = "holm",
+    adjust: Annotated[str, typer.Option(help="Multiple-testing correction: holm, fdr_bh, … "
+                                        "(statsmodels multipletests methods).")] = "holm",
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of bootstraps and placebo dates.")] = 0,
     store: Annotated[Path | None, typer.Option(help="Event store (default $BILATERAL_HOME/store.duckdb).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
 ) -> None:
     """Give each hypothesis a verdict (supported, contradicted, inconclusive, no data) with its evidence."""
-    from bilateral.explain.engine import explain as run_explain
-    from bilateral.explain.engine import summarise
+    from bilateral.analysis import Analysis
 
-    data = load_case(case)
+    analysis = Analysis(case, store=store, rng=seed, adjust=adjust)
     with console.status("testing hypotheses against the measured series…"):
-        table = run_explain(data, hypotheses=hypothesis, store=store, method=adjust)
+        part = analysis.evidence_of(hypothesis)
+    if not part.available:
+        raise BilateralError(part.reason)
     if detail:
-        emit(table, fmt, output, title=f"evidence ({adjust}-adjusted p)",
+        emit(part.tests, fmt, output, title=f"evidence ({adjust}-adjusted p)",
              columns=["hypothesis", "series", "status", "effect", "low", "high", "p_adjusted", "reason"])
         return
-    summary = summarise(table, data)
-    emit(summary, fmt, output, title="verdicts", columns=["hypothesis", "status", "claim", "series", "reason"],
+    emit(part.verdicts, fmt, output, title="verdicts", columns=["hypothesis", "status", "claim", "series", "reason"],
          width=70)
     if fmt is Format.table:
-        counts = summary["status"].value_counts()
-        console.print(", ".join(f"{counts.get(k, 0)} {k}" for k in
-                                ("supported", "contradicted", "inconclusive", "no data")))
+        console.print(", ".join(f"{n} {status}" for status, n in part.counts().items()))

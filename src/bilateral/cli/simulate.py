@@ -1,6 +1,7 @@
 """``bilateral simulate``: bargaining models, ratification, Monte Carlo and scenarios.
 
-Parses the options, calls :func:`bilateral.simulate.run` once and prints its :class:`Simulation`.
+Parses the options, runs one simulation through the analysis layer
+(:func:`bilateral.analysis.negotiation.simulation`) and prints its result.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from bilateral.cli.output import Format, console, emit
 from bilateral.errors import BilateralError
 
 if TYPE_CHECKING:
-    from bilateral.simulate import Simulation
+    from bilateral.analysis.negotiation import NegotiationResult
+
 
 #: Largest ``--runs``: the draws of 20 actors take ~0.5 GB at this size.
 MAX_RUNS = 1_000_000
@@ -72,31 +74,14 @@ def _scenario_ids(values: list[str] | None) -> list[str] | None:
     return ["all"] if "all" in ids else ids
 
 
-def _params(model: str, trace: bool, **options: Any) -> dict[str, dict[str, Any]]:
-    """The options given (not None) for each chosen model (and the EUM of ``--trace``) that has a
-    parameter of that name."""
-    from bilateral.simulate import MODELS, get_models
-
-    names = {m.name for m in get_models(model)} | ({"eum"} if trace else set())
-    given = {k: v for k, v in options.items() if v is not None}
-    return {name: {k: v for k, v in given.items() if k in MODELS[name].param_names()} for name in names
-            if any(k in MODELS[name].param_names() for k in given)}
-
-
-def _plot(sim: Simulation, path: Path, trace: bool) -> None:
-    from bilateral.report import negotiation as figures
-
-    if trace:
-        fig = figures.trace_figure(sim.outcome("eum"))
-    elif sim.monte_carlo is not None:
-        fig = figures.distribution_figure(sim.monte_carlo)
-    else:
-        fig = figures.winset_figure(sim.stakeholders, sim.ratification, sim.forecast.outcomes, sim.case)
+def _plot(result: NegotiationResult, path: Path, trace: bool) -> None:
+    figures = result.figures()
+    fig = figures["eum_trace"] if trace else figures.get("distribution", figures["winsets"])
     fig.write_html(path, include_plotlyjs=True, full_html=True)
     console.print(f"figure written to {path}", style="dim")
 
 
-def _print_header(sim: Simulation) -> None:
+def _print_header(sim: Any) -> None:
     sh = sim.stakeholders
     where = sim.case.info.title if sim.case is not None else sh.file
     quo = "none" if sh.status_quo is None else f"{sh.status_quo:g}"
@@ -110,7 +95,7 @@ def _print_notes(table: pd.DataFrame) -> None:
             console.print(f"  {row.model}: {row.note}")
 
 
-def _print_breakthrough(sim: Simulation, with_caveats: bool) -> None:
+def _print_breakthrough(sim: Any, with_caveats: bool) -> None:
     from bilateral.report.prose import breakthrough_sentence, caveats
 
     if sim.monte_carlo is None:
@@ -120,7 +105,7 @@ def _print_breakthrough(sim: Simulation, with_caveats: bool) -> None:
         console.print(f"  • {note}", style="dim")
 
 
-def _print_trace(sim: Simulation) -> None:
+def _print_trace(sim: Any) -> None:
     eum = sim.outcome("eum")
     emit(eum.trace.round(3), Format.table, None, title=f"EUM trace ({eum.rounds} rounds, {eum.status})")
     moves = eum.diagnostics.get("moves")
@@ -128,7 +113,7 @@ def _print_trace(sim: Simulation) -> None:
         emit(moves.round(3), Format.table, None, title="EUM moves (receiver accepts sender's offer)")
 
 
-def _print_table_view(sim: Simulation, output: Path | None, trace: bool) -> None:
+def _print_table_view(sim: Any, output: Path | None, trace: bool) -> None:
     """The terminal view: header, forecasts, notes, ratification, breakthrough, caveats, trace."""
     _print_header(sim)
     table = sim.table()
@@ -161,20 +146,21 @@ def simulate(
 ) -> None:
     """Forecast the negotiation with bargaining models, check ratification, and estimate the
     probability of a breakthrough (Monte Carlo over the stakeholders' uncertainty)."""
-    from bilateral import simulate as sim
+    from bilateral.analysis.negotiation import simulation
 
     started = time.perf_counter()
     ids = _scenario_ids(scenario)
-    result = sim.run(source, model, runs=0 if ids else runs, rng=seed, scenarios=ids,
-                     scenario_runs=runs if ids else 0, workers=workers, threshold=threshold,
-                     scale=_scale(scale), status_quo=status_quo, salience_scale=salience_scale,
-                     params=_params(model, trace, max_rounds=max_rounds, tolerance=tolerance))
+    part = simulation(source, model, trace=trace, max_rounds=max_rounds, tolerance=tolerance,
+                      runs=0 if ids else runs, rng=seed, scenarios=ids, scenario_runs=runs if ids else 0,
+                      workers=workers, threshold=threshold, scale=_scale(scale), status_quo=status_quo,
+                      salience_scale=salience_scale)
+    result = part.simulation
     if result.scenarios is not None:
         emit(result.scenarios, fmt, output, title="baseline and scenarios",
              columns=[c for c in SCENARIO_COLUMNS if c in result.scenarios])
         return
     if plot is not None:
-        _plot(result, plot, trace)
+        _plot(part, plot, trace)
     if fmt is Format.table:
         _print_table_view(result, output, trace)
         console.print(f"done in {time.perf_counter() - started:.1f} s", style="dim")

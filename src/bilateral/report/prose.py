@@ -5,8 +5,11 @@ caveats. Both take the parts of a :class:`bilateral.simulate.Simulation` they re
 
 from __future__ import annotations
 
-from bilateral.simulate.montecarlo import MonteCarlo
-from bilateral.simulate.ratification import Ratification
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bilateral.simulate.montecarlo import MonteCarlo
+    from bilateral.simulate.ratification import Ratification
 
 
 def _pct(value: float) -> str:

@@ -1,0 +1,56 @@
+"""The report's headline: the case's questions answered in one line each, from the analysis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bilateral.report.prose import breakthrough_sentence
+
+
+def case_lines(overview: Any) -> list[str]:
+    """What the case holds, and the warmest period of its own events (a reading of the narrative)."""
+    s = overview.summary()
+    lines = [
+        f"{s['events']} cited events {s['first_year']}–{s['last_year']}; {s['flagged']} carry a flag "
+        "(the source is wrong, vague or gives no date)",
+        f"{s['factors']} factors ({s['enduring']} enduring, {s['time_limited']} time-limited); "
+        f"{s['hypotheses']} testable hypotheses; {s['stakeholders']} stakeholders; {s['scenarios']} scenarios",
+    ]
+    warmest = s["warmest"]
+    if warmest:
+        lines.append(f"Warmest period in the papers' own events (periods with ≥ {s['min_events']} events): "
+                     f"{warmest['period']}, mean Goldstein {warmest['mean_goldstein']:+.2f} over "
+                     f"{warmest['events']} events — a reading of the narrative, not a measurement")
+    return lines
+
+
+def relations_line(relations: Any) -> str | None:
+    """The measured event index in one line, or ``None`` without an event store."""
+    if not relations.available:
+        return None
+    s = relations.summary()
+    return (f"Measured relations: {s['events']:,} {'–'.join(s['dyad'])} events {s['first']}–{s['last']}, "
+            f"mean monthly net cooperation {s['mean_norm']:+.2f} (−1 … +1), busiest month {s['peak']}")
+
+
+def evidence_line(evidence: Any) -> str:
+    """How many claims the data support, contradict or leave open."""
+    if not evidence.available:
+        return f"Evidence: not evaluated — {evidence.reason}"
+    s = evidence.summary()
+    c = s["counts"]
+    line = (f"Evidence: {c['supported']} claims supported, {c['contradicted']} contradicted, "
+            f"{c['inconclusive']} inconclusive, {c['no data']} without data")
+    return line + (" — contradicted: " + ", ".join(s["contradicted"]) if s["contradicted"] else "")
+
+
+def headline(analysis: Any) -> list[str]:
+    """Every headline line, in the order of the case's questions: how good, what moves, breakthrough."""
+    lines = case_lines(analysis.overview)
+    measured = relations_line(analysis.relations)
+    if measured:
+        lines.append(measured)
+    lines.append(evidence_line(analysis.evidence))
+    sim = analysis.negotiation.simulation
+    lines.append(breakthrough_sentence(sim.monte_carlo, sim.threshold_label))
+    return lines

@@ -1,0 +1,157 @@
+"""Write the self-contained HTML report of an analysis (plotly.js inlined, opens offline).
+
+Every number and figure comes from :class:`bilateral.Analysis`; this module only turns results
+into the templates' context (figures as HTML fragments, tables as records) and renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from bilateral.analysis import Analysis
+from bilateral.case import Case
+from bilateral.report.headline import headline
+from bilateral.report.prose import breakthrough_sentence, caveats
+
+STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#b42318", "inconclusive": "#9a6700",
+                  "no data": "#6e7781"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A written report: where it is and the headline answers it gives."""
+
+    path: Path
+    headline: list[str]
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("bilateral.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.globals["zip"] = zip
+    return env
+
+
+def fragment(fig: go.Figure, div_id: str | None = None, *, bar: bool = True) -> str:
+    """A figure as an HTML fragment that uses the page's one copy of plotly.js."""
+    config = {"responsive": True} if bar else {"displayModeBar": False}
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=config)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as template records, missing values as ``None``."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def measured_context(analysis: Analysis) -> dict[str, Any]:
+    part = analysis.relations
+    context = part.summary()
+    if part.available:
+        context["figure"] = fragment(part.figures()["measured"], "measured-figure")
+        context["sources"] = list(part.sources)
+    return context
+
+
+def longrun_context(analysis: Analysis, bibliography: Any) -> dict[str, Any]:
+    part = analysis.longrun
+    if not part.available:
+        return {"available": False, "reason": part.reason}
+    a, b = analysis.case.dyad
+    return {
+        "available": True, "dyad": (a, b), "start": part.start, "end": part.end, "events": part.key_events,
+        "leaders": records(part.leaders) if len(part.leaders) else [], "notes": list(part.notes),
+        "figures": [{"id": f.id, "title": f.title, "caption": f.caption, "html": fragment(f.figure, f"longrun-{f.id}"),
+                     "sources": sorted(set(f.sources))} for f in part.items],
+        "references": [(k, bibliography.bibtex([k])) for k in part.sources if k in bibliography],
+    }
+
+
+def evidence_context(analysis: Analysis) -> dict[str, Any]:
+    part = analysis.evidence
+    if not part.available:
+        return {"available": False, "reason": part.reason, "rows": [], "counts": part.counts(),
+                "contradicted": [], "adjustment": part.adjustment}
+    figures = part.figures()
+    rows = []
+    for record in records(part.verdicts):
+        hid = record["hypothesis"]
+        rows.append({**record, "colour": STATUS_COLOURS[record["status"]],
+                     "figure": fragment(figures[hid], bar=False) if hid in figures else "",
+                     "tests": records(part.tests_of(hid))})
+    return {"available": True, "rows": rows, "counts": part.counts(), "adjustment": part.adjustment,
+            "contradicted": [r for r in rows if r["status"] == "contradicted"]}
+
+
+def negotiation_context(analysis: Analysis) -> dict[str, Any]:
+    part = analysis.negotiation
+    sim = part.simulation
+    rat = sim.forecast.ratification
+    mc = sim.monte_carlo
+    eum = sim.outcome("eum")
+    figures = part.figures()
+    return {
+        "title": "Negotiation models", "runs": mc.runs if mc is not None else 0, "seed": analysis.rng,
+        "threshold": sim.stakeholders.breakthrough, "threshold_label": sim.threshold_label,
+        "status_quo": rat.status_quo, "sentence": breakthrough_sentence(mc, sim.threshold_label),
+        "caveats": caveats(mc, rat),
+        "ratification": rat.describe(), "win_sets": records(rat.table()), "forecasts": records(sim.table()),
+        "scenarios": records(sim.scenarios) if sim.scenarios is not None else [],
+        "sensitivity": records(sim.sensitivity) if sim.sensitivity is not None else [],
+        "distribution_figure": fragment(figures["distribution"], "negotiation-distribution") if mc else "",
+        "winset_figure": fragment(figures["winsets"], "negotiation-winsets"),
+        "trace_figure": fragment(figures["eum_trace"], "negotiation-eum-trace") if "eum_trace" in figures else "",
+        "eum_rounds": eum.rounds, "eum_status": eum.status, "eum_forecast": eum.position,
+        "eum_mean": eum.diagnostics.get("mean"), "sources": list(part.sources),
+    }
+
+
+def render(analysis: Analysis) -> tuple[str, list[str]]:
+    """The report's HTML and its headline lines."""
+    from bilateral.data import bibliography as make_bibliography
+
+    case = analysis.case
+    bibliography = make_bibliography(case)
+    lines = headline(analysis)
+    used = {r.source for kind in ("actors", "leaders", "periods", "events", "factors", "hypotheses",
+                                  "stakeholders", "scenarios") for r in getattr(case, kind)}
+    overview = analysis.overview
+    html = _environment().get_template("report.html.j2").render(
+        case=case,
+        generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        plotly_js=plotly.offline.get_plotlyjs(),
+        timeline=fragment(overview.figures()["timeline"], "timeline"),
+        measured=measured_context(analysis),
+        longrun=longrun_context(analysis, bibliography),
+        evidence=evidence_context(analysis),
+        negotiation=negotiation_context(analysis),
+        summary=lines,
+        by_period=records(overview.periods),
+        flagged=[e for e in case.events if e.flag],
+        actors=sorted(case.actors, key=lambda a: (a.kind, a.country or "", a.id)),
+        bibliography=[(key, bibliography.reference(key), key in used) for key in case.sources],
+    )
+    return html, lines
+
+
+def write_report(source: Analysis | Case | str | Path = "russia-japan", out_dir: str | Path = "report", *,
+                 store: str | Path | None = None, **options: Any) -> Report:
+    """Write ``<out_dir>/<case>.html`` and return where it is with its headline.
+
+    ``source`` is an :class:`bilateral.Analysis` (its cached parts are reused) or a case (a
+    ``Case``, name or folder), analysed with ``store`` and ``options`` (see ``Analysis``).
+    """
+    analysis = source if isinstance(source, Analysis) else Analysis(source, store=store, **options)
+    html, lines = render(analysis)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{analysis.case.name}.html"
+    path.write_text(html, encoding="utf-8")
+    return Report(path, lines)
