@@ -90,11 +90,11 @@ def test_bad_rows_are_quarantined_with_line_and_reason(tmp_path: Path, store: St
     quarantine = store.quarantine()
     assert list(quarantine["line"]) == [3, 4, 5, 6]
     reasons = list(quarantine["reason"])
-    assert reasons[0].startswith("missing columns")
-    assert reasons[1] == "bad date '2019-13-45' (expected %Y-%m-%d)"
-    assert reasons[2] == "unknown CAMEO code '999'"
-    assert reasons[3] == "unknown source country 'Atlantis'"
-    assert quarantine["raw"][3] == rows[5]
+    assert reasons[0] == "3 fields, expected 20 — each row needs one value per header column"
+    assert reasons[1] == "bad date '2019-13-45' (expected %Y-%m-%d, every digit written)"
+    assert reasons[2] == "unknown CAMEO code '999' — use a code of the CAMEO codebook"
+    assert reasons[3] == "unknown source country 'Atlantis' — use an English country name or an ISO3 code"
+    assert list(quarantine["raw"]) == rows[2:6]
     stored = store.con.execute("SELECT event_id, ref, goldstein FROM event_rows ORDER BY ref").fetchall()
     assert stored == [("1", "mixed.tab:2", 1.0), ("6", "mixed.tab:7", 8.0)]
 
@@ -218,8 +218,10 @@ def test_ingest_frame_checks_fills_and_quarantines_by_row(store: Store):
     assert list(quarantine["path"]) == ["notes.xlsx"] * 4
     assert list(quarantine["line"]) == [2, 3, 4, 6]
     assert list(quarantine["reason"]) == [
-        "bad date '2019-02-30' (expected %Y-%m-%d)", "unknown CAMEO code '999'",
-        "unknown source country 'XXXX'", "bad precision 'week' (use day, month, year, approx)"]
+        "bad date '2019-02-30' (expected %Y-%m-%d, every digit written)",
+        "unknown CAMEO code '999' — use a code of the CAMEO codebook",
+        "unknown source country 'XXXX' — use an ISO3 code, a CAMEO region code or an English country name",
+        "bad precision 'week' (use day, month, year, approx)"]
     assert '"cameo": "999"' in quarantine["raw"][1]
     rows = store.con.execute("SELECT event_id, date::VARCHAR, precision, source_iso3, cameo, root, quad_class, "
                              "goldstein, plover, mentions, dataset, ref FROM event_rows ORDER BY event_id").fetchall()

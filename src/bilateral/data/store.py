@@ -17,8 +17,7 @@ configuration in the same process.
 
 from __future__ import annotations
 
-import csv
-import gzip
+import dataclasses
 import hashlib
 import json
 import os
@@ -36,13 +35,14 @@ from platformdirs import user_data_path
 from bilateral.case import Case
 from bilateral.data.catalog import sha256_file as sha256
 from bilateral.data.events import actors
-from bilateral.data.events.detect import detect_layout, first_line
+from bilateral.data.events.detect import NotEventData, recognise
 from bilateral.data.events.files import expand
 from bilateral.data.events.formats import Layout
-from bilateral.data.events.sql import EVENT_COLUMNS, MACROS, SCHEMA, insert_sql, reader
+from bilateral.data.events.read import Reader
+from bilateral.data.events.sql import EVENT_COLUMNS, MACROS, SCHEMA, insert_sql
 from bilateral.errors import BilateralError
 
-__all__ = ["DEDUP", "EVENT_COLUMNS", "IngestResult", "Store", "default_path"]
+__all__ = ["DEDUP", "EVENT_COLUMNS", "IngestResult", "RemoveResult", "Store", "default_path"]
 
 DEDUP = ("id", "none")
 HOME_VAR = "BILATERAL_HOME"
@@ -71,25 +71,28 @@ class IngestResult:
     quarantined: int
     duplicates: int
     skipped: bool = False
+    note: str = ""
+    """Why the layout was chosen, why the file was skipped, or what an ingest with force replaced."""
 
     def __str__(self) -> str:
         if self.skipped:
-            return f"{self.path}: already ingested (same sha256), skipped"
+            return f"{self.path}: {self.note or 'already ingested (same sha256), skipped'}"
         return (f"{self.path}: {self.read:,} rows read = {self.stored:,} stored + "
                 f"{self.quarantined:,} quarantined + {self.duplicates:,} duplicates")
 
 
-def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
-    """The text of the given line numbers of a (possibly gzipped) file, in one pass."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    found: dict[int, str] = {}
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
-        for number, text in enumerate(handle, start=1):
-            if number in wanted:
-                found[number] = text.rstrip("\r\n")
-                if len(found) == len(wanted):
-                    break
-    return found
+@dataclass(frozen=True)
+class RemoveResult:
+    """What :meth:`Store.remove` deleted."""
+
+    target: str
+    files: int
+    events: int
+    quarantined: int
+
+    def __str__(self) -> str:
+        return (f"{self.target}: removed {self.files:,} file(s), {self.events:,} events and "
+                f"{self.quarantined:,} quarantined rows")
 
 
 def _as_text(column: pd.Series) -> pd.Series:
@@ -99,6 +102,28 @@ def _as_text(column: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
         column = column.astype("Int64")
     return column.astype("string")
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _open_hint(path: Path, err: BaseException) -> str:
+    """What to do when DuckDB cannot open ``path``: the cause named from the file, not assumed."""
+    text = str(err).lower()
+    if path.is_dir():
+        return "that is a folder; name a store file (…/store.duckdb)"
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+        if head[8:12] != b"DUCK":
+            return "that file is not a DuckDB store; name another file with --store"
+    if "lock" in text or "conflicting" in text:
+        return "another process is using it; close it (or open the store read-only) and retry"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)) \
+            or "read-only" in text or "permission" in text:
+        return "the file or its folder is not writable; choose a writable store with --store or " + HOME_VAR
+    return "check the file (a damaged store can be moved away and the events ingested again)"
 
 
 @dataclass
@@ -112,10 +137,6 @@ class _Database:
 
 _OPEN: dict[str, _Database] = {}
 _OPENING = threading.Lock()
-
-
-class _Malformed(Exception):
-    """The file has malformed lines: read it again keeping them aside."""
 
 
 class Store:
@@ -132,16 +153,20 @@ class Store:
             raise BilateralError(f"no event store at {self.path} — ingest event files first "
                                  "(`bilateral events ingest FILE…`, or Store().ingest(path)), or set "
                                  f"{HOME_VAR}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise BilateralError(f"{self.path}: cannot create the store's folder ({err.strerror}) — choose "
+                                 f"a writable place with --store or {HOME_VAR}") from None
         self._key = str(self.path.resolve())
         with _OPENING:
             database = _OPEN.get(self._key)
             if database is None:
                 try:
                     database = _Database(duckdb.connect(self._key, read_only=read_only), read_only)
-                except duckdb.IOException as err:
-                    raise BilateralError(f"{self.path}: cannot open the store ({err}) — is another bilateral "
-                                         "process using it?") from None
+                except duckdb.Error as err:
+                    raise BilateralError(f"{self.path}: cannot open the store ({_first_line(err)}) — "
+                                         f"{_open_hint(self.path, err)}") from None
                 if not read_only:
                     database.con.execute(SCHEMA)
                 actors.register(database.con)  # a function is registered once per database, for every cursor
@@ -173,98 +198,116 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------ ingestion
-    def ingest(self, path: str | Path, layout: Layout | None = None, *,
-               dedup: str = "id") -> IngestResult | list[IngestResult]:
+    def ingest(self, path: str | Path, layout: Layout | None = None, *, dedup: str = "id",
+               force: bool = False) -> IngestResult | list[IngestResult]:
         """Ingest an event file in a single transaction; a folder (every file under it) or a glob
-        pattern gives a list of results, in sorted order. A file already stored (sha256) is skipped.
+        pattern gives a list of results, in sorted order. A file already stored (sha256) is skipped,
+        unless ``force``: then its earlier rows are replaced in the same transaction.
 
-        The checksum is computed while DuckDB reads the file; a file seen before under the same
-        path, size and modification time is checked first, so re-ingesting it costs one hash.
-        ``layout`` is detected from each file's first line when not given.
+        ``layout`` is recognised from each file's first lines when not given. In a folder or a
+        pattern, a file that is no event data (a README, ``.DS_Store``) is skipped with a note and
+        the others are ingested; named on its own it is a :class:`BilateralError`.
         """
         if dedup not in DEDUP:
             raise BilateralError(f"unknown dedup {dedup!r} — use one of {', '.join(DEDUP)}")
         if Path(path).is_file():
-            return self._ingest_file(Path(path), layout, dedup)
-        return [self._ingest_file(file, layout, dedup) for file in expand([path])]
+            return self._ingest_file(Path(path), layout, dedup, force)
+        results = []
+        for file in expand([path]):
+            try:
+                results.append(self._ingest_file(file, layout, dedup, force))
+            except NotEventData as err:
+                results.append(IngestResult(str(file), "?", 0, 0, 0, 0, skipped=True,
+                                            note=f"skipped, not event data ({err.why})"))
+        return results
 
-    def _ingest_file(self, path: Path, layout: Layout | None, dedup: str) -> IngestResult:
+    def _ingest_file(self, path: Path, layout: Layout | None, dedup: str, force: bool) -> IngestResult:
         stat = path.stat()
-        seen = self.con.execute("SELECT sha256 FROM files WHERE path = ? AND size = ? AND mtime = ?",
-                                [str(path.resolve()), stat.st_size, stat.st_mtime]).fetchall()
-        if seen and seen[0][0] == sha256(path):
-            return IngestResult(str(path), layout.name if layout else "?", 0, 0, 0, 0, skipped=True)
-        layout = layout or detect_layout(path)
-        self._check_header(path, layout)
+        if not force:
+            seen = self.con.execute("SELECT sha256 FROM files WHERE path = ? AND size = ? AND mtime = ?",
+                                    [str(path.resolve()), stat.st_size, stat.st_mtime]).fetchall()
+            if seen and seen[0][0] == sha256(path):
+                return IngestResult(str(path), layout.name if layout else "?", 0, 0, 0, 0, skipped=True)
+        why = ""
+        if layout is None:
+            layout, why = recognise(path)
         with ThreadPoolExecutor(max_workers=1) as pool:
             digest = pool.submit(sha256, path)
-            try:
-                return self._atomic(lambda: self._ingest(path, layout, dedup, digest, rejects=False))
-            except _Malformed:
-                return self._atomic(lambda: self._ingest(path, layout, dedup, digest, rejects=True))
+            result = self._atomic(lambda: self._ingest(path, layout, dedup, digest, force))
+        return dataclasses.replace(result, note="; ".join(filter(None, [why, result.note])))
 
     def _atomic(self, work: Callable[[], IngestResult]) -> IngestResult:
         """Run ``work`` in one transaction: committed, or rolled back when it fails or skips."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             result = work()
-        except BaseException:
+        except BaseException as err:
             self.con.execute("ROLLBACK")
+            if isinstance(err, duckdb.IOException | OSError) and not isinstance(err, FileNotFoundError):
+                raise BilateralError(f"{self.path}: cannot write the store ({_first_line(err)}) — free disk "
+                                     "space or choose a writable store with --store; nothing was stored") from None
             raise
-        self.con.execute("ROLLBACK" if result.skipped else "COMMIT")
+        try:
+            self.con.execute("ROLLBACK" if result.skipped else "COMMIT")
+        except duckdb.Error as err:
+            raise BilateralError(f"{self.path}: cannot write the store ({_first_line(err)}) — free disk space "
+                                 "or choose a writable store with --store; nothing was stored") from None
         return result
-
-    def _check_header(self, path: Path, layout: Layout) -> None:
-        if not layout.header:
-            return
-        line = first_line(path)
-        delimiter = "\t" if layout.name != "csv" else csv.Sniffer().sniff(line, ",;\t|").delimiter
-        header = [h.strip().strip('"') for h in line.split(delimiter)]
-        missing = [c for c in layout.columns if c not in header]
-        if missing:
-            raise BilateralError(f"{path}:1: column(s) {', '.join(missing)} missing from the header — "
-                                 f"is this a {layout.name} file? (header starts {line[:60]!r})")
 
     def _next_file_id(self) -> int:
         return self.con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
 
-    def _ingest(self, path: Path, layout: Layout, dedup: str, digest: Future[str], *,
-                rejects: bool) -> IngestResult:
+    def _ingest(self, path: Path, layout: Layout, dedup: str, digest: Future[str], force: bool) -> IngestResult:
+        """Read, check and store one file (inside the transaction), then reconcile its counts.
+
+        Rows read are the file's physical lines after the header, counted from its bytes
+        (:class:`bilateral.data.events.read.Lines`); stored, quarantined and duplicate rows are
+        counted from the tables afterwards. If the two differ the file is refused.
+        """
         con = self.con
         file_id = self._next_file_id()
-        table = f"_rejects_{file_id}" if rejects else None
-        try:
-            con.execute(insert_sql(reader(path, layout, table), layout, file_id))
-        except duckdb.InvalidInputException as err:
-            if not rejects and "CSV Error" in str(err):
-                raise _Malformed from None
-            raise BilateralError(f"{path}: cannot read it as {layout.name} ({str(err).splitlines()[0]}) — "
-                                 "check the file or give its layout") from None
-        if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest.result()]).fetchall():
-            return IngestResult(str(path), layout.name, 0, 0, 0, 0, skipped=True)
-        first = 2 if layout.header else 1
-        con.execute("UPDATE events SET line = rowid - (SELECT min(rowid) FROM events WHERE file_id = $f) + $o "
-                    "WHERE file_id = $f", {"f": file_id, "o": first})
-        malformed = []
-        if table:
-            malformed = con.execute(f"SELECT DISTINCT line, error_type, csv_line FROM {table} ORDER BY line"
-                                    ).fetchall()
-            con.execute(f"DROP TABLE {table}; DROP TABLE {table}_scan")
-            if malformed:
-                self._shift_lines(file_id, [line for line, _, _ in malformed])
+        reader = Reader(path, layout)
+        rows = dataclasses.replace(layout, fields={**layout.fields, "line": "_line"})
+        sql = insert_sql("_batch", rows, file_id)
+        moved = """INSERT INTO quarantine SELECT e.file_id, e.line, e._problem, b._raw
+                   FROM events e JOIN _batch b ON e.line = b._line
+                   WHERE e.file_id = $f AND e._problem IS NOT NULL AND e.line BETWEEN $lo AND $hi"""
+        for batch in reader.batches():
+            if batch.rejected:
                 con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                                [(file_id, line, f"{kind.lower()}: expected {len(layout.columns)} fields", raw)
-                                 for line, kind, raw in malformed])
-        stored, problems, duplicates = self._settle(file_id, path.name, layout.dataset, dedup,
-                                                    lambda wanted: _lines(path, wanted))
-        quarantined = problems + len(malformed)
-        read = stored + quarantined + duplicates
+                                [(file_id, line, reason, raw) for line, reason, raw in batch.rejected])
+            if not batch.table.num_rows:
+                continue
+            lines = batch.table["_line"]
+            bounds = {"f": file_id, "lo": lines[0].as_py(), "hi": lines[-1].as_py()}
+            con.register("_batch", batch.table)
+            try:
+                con.execute(sql)
+                con.execute(moved, bounds)
+            finally:
+                con.unregister("_batch")
+            con.execute("DELETE FROM events WHERE file_id = $f AND _problem IS NOT NULL AND line BETWEEN $lo AND $hi",
+                        bounds)
+        note = ""
+        earlier = con.execute("SELECT file_id FROM files WHERE sha256 = ?", [digest.result()]).fetchall()
+        if earlier and not force:
+            return IngestResult(str(path), layout.name, 0, 0, 0, 0, skipped=True)
+        if earlier:
+            gone = self._delete_files([earlier[0][0]])
+            note = f"replaced the earlier ingest of the same file ({gone[1]:,} events, {gone[2]:,} quarantined)"
+        stored, _, duplicates = self._settle(file_id, path.name, layout.dataset, dedup, lambda wanted: {})
+        quarantined = con.execute("SELECT count(*) FROM quarantine WHERE file_id = ?", [file_id]).fetchall()[0][0]
+        read = reader.lines.rows
+        if read != stored + quarantined + duplicates:
+            raise BilateralError(f"{path}: reconciliation failed — {read:,} rows in the file but {stored:,} stored + "
+                                 f"{quarantined:,} quarantined + {duplicates:,} duplicates; nothing was stored "
+                                 "(a bug: please report it with the file)")
         stat = path.stat()
         con.execute("INSERT INTO files (file_id, path, size, mtime, sha256, layout, dataset, dedup, rows_read, "
                     "stored, quarantined, duplicates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [file_id, str(path.resolve()), stat.st_size, stat.st_mtime, digest.result(), layout.name,
                      layout.dataset, dedup, read, stored, quarantined, duplicates])
-        return IngestResult(str(path), layout.name, read, stored, quarantined, duplicates)
+        return IngestResult(str(path), layout.name, read, stored, quarantined, duplicates, note=note)
 
     def _settle(self, file_id: int, name: str, dataset: str, dedup: str,
                 raw: Callable[[set[int]], dict[int, str]]) -> tuple[int, int, int]:
@@ -284,15 +327,35 @@ class Store:
         stored = con.execute("SELECT count(*) FROM events WHERE file_id = ?", [file_id]).fetchall()[0][0]
         return stored, len(problems), duplicates
 
-    def _shift_lines(self, file_id: int, rejected: list[int]) -> None:
-        """Rows after a rejected line were numbered without it: move each down by the rejects before it.
+    def _delete_files(self, file_ids: list[int]) -> tuple[int, int, int]:
+        """Delete files and their rows; returns (files, events, quarantined) deleted."""
+        counts = []
+        for table in ("files", "events", "quarantine"):
+            counts.append(self.con.execute(f"SELECT count(*) FROM {table} WHERE list_contains($ids, file_id)",
+                                           {"ids": file_ids}).fetchall()[0][0])
+            self.con.execute(f"DELETE FROM {table} WHERE list_contains($ids, file_id)", {"ids": file_ids})
+        return counts[0], counts[1], counts[2]
 
-        With rejects at lines r₁ < r₂ < …, a row provisionally numbered n moves down by
-        #{k : n ≥ r_k − (k − 1)}.
-        """
-        cuts = [line - k for k, line in enumerate(sorted(rejected))]
-        shift = " + ".join(f"(line >= {cut})::INT" for cut in cuts)
-        self.con.execute(f"UPDATE events SET line = line + {shift} WHERE file_id = ?", [file_id])
+    def remove(self, target: str | Path) -> RemoveResult:
+        """Remove an ingested file (by path, or by content when the file still exists) or a whole
+        dataset, with its events and quarantined rows, in one transaction."""
+        path = Path(target)
+        found = self.con.execute("SELECT file_id FROM files WHERE path = ? OR dataset = ?",
+                                 [str(path.resolve()), str(target)]).fetchall()
+        if not found and path.is_file():
+            found = self.con.execute("SELECT file_id FROM files WHERE sha256 = ?", [sha256(path)]).fetchall()
+        if not found:
+            datasets = [d for (d,) in self.con.execute("SELECT DISTINCT dataset FROM files ORDER BY 1").fetchall()]
+            raise BilateralError(f"{target}: no ingested file or dataset of that name — give a path listed by "
+                                 f"`bilateral events stats` or a dataset ({', '.join(datasets) or 'none stored'})")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            counts = self._delete_files([file_id for (file_id,) in found])
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+        return RemoveResult(str(target), *counts)
 
     def _deduplicate(self, file_id: int, dataset: str) -> int:
         """Exact-id de-duplication: the first (file, line) of each (dataset, event_id, date) wins."""

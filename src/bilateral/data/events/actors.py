@@ -4,12 +4,13 @@ Event files name countries either by CAMEO actor country code (GDELT, Phoenix, P
 English name (ICEWS):
 
 - codes are checked in SQL (:func:`bilateral.data.events.sql.country`) against
-  :func:`bilateral.codes.iso3_codes`, after :data:`bilateral.codes.SUCCESSORS` (SUN → RUS): an
-  ISO3 code stays; any other three-letter code is a CAMEO regional or non-state actor (``AFR``,
-  ``EUR``, ``SEA`` …) and is stored with no country; anything else is not a country (the row is
-  quarantined);
-- names go through ``bilateral_iso3_name(text)``, a vectorised DuckDB function that converts each
-  distinct name of a batch once with country_converter (cached): empty → NULL, not a country → ``'?'``.
+  :func:`bilateral.codes.iso3_codes`, after :data:`bilateral.codes.SUCCESSORS` (SUN → RUS) and
+  :data:`bilateral.codes.CAMEO_COUNTRIES` (ROM → ROU …): an ISO3 code stays; a CAMEO regional code
+  (:data:`bilateral.codes.CAMEO_REGIONS`: ``AFR``, ``EUR``, ``SEA`` …) is stored with no country;
+  anything else (``JPX``) is not a country and the row is quarantined;
+- names go through ``bilateral_iso3_name(text)``, a vectorised DuckDB function that matches each
+  distinct name of a batch once, exactly (:func:`bilateral.codes.name_to_iso3`): empty → NULL, not
+  a country → ``'?'``.
 """
 
 from __future__ import annotations
@@ -20,18 +21,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bilateral.codes import to_iso3
-from bilateral.errors import BilateralError
+from bilateral.codes import name_to_iso3
 
 UNKNOWN = "?"
 
 
 @cache
 def _from_name(value: str) -> str:
-    try:
-        return to_iso3(value)
-    except BilateralError:
-        return UNKNOWN
+    return name_to_iso3(value) or UNKNOWN
 
 
 def _names_to_iso3(values: pa.Array) -> pa.Array:

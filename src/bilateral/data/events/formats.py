@@ -7,9 +7,38 @@ checks and converts them (``bilateral.data.store``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bilateral.errors import BilateralError
+
+_DIRECTIVES = {"Y": "[0-9]{4}", "y": "[0-9]{2}", "m": "[0-9]{2}", "d": "[0-9]{2}", "j": "[0-9]{3}",
+               "H": "[0-9]{2}", "M": "[0-9]{2}", "S": "[0-9]{2}", "b": "[A-Za-z]{3}", "B": "[A-Za-z]+", "%": "%"}
+
+
+def date_pattern(date_format: str) -> str:
+    """The regular expression a date text must match in full to be read with ``date_format``.
+
+    strptime alone accepts unpadded fields (``2019022`` as ``%Y%m%d`` would be 2019-02-02); the
+    pattern asks for every digit. Directives: ``%Y %y %m %d %j %H %M %S %b %B %%``; a format without a
+    year, or with another directive, is a :class:`BilateralError`.
+    """
+    pattern, i = [], 0
+    while i < len(date_format):
+        ch = date_format[i]
+        if ch == "%":
+            directive = date_format[i + 1:i + 2]
+            if directive not in _DIRECTIVES:
+                raise BilateralError(f"date format {date_format!r}: %{directive} is not supported — use "
+                                     f"{' '.join('%' + d for d in _DIRECTIVES)} (e.g. %Y-%m-%d or %d/%m/%Y)")
+            pattern.append(_DIRECTIVES[directive])
+            i += 2
+        else:
+            pattern.append(re.escape(ch))
+            i += 1
+    if "%Y" not in date_format and "%y" not in date_format:
+        raise BilateralError(f"date format {date_format!r} has no year — include %Y (e.g. %Y-%m-%d)")
+    return "".join(pattern)
 
 GDELT_EVENT = [
     "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
@@ -48,6 +77,8 @@ class Layout:
     missing: list[str] = field(default_factory=lambda: [""])
     description: str = ""
     countries: str = "code"  # "code": CAMEO actor country codes; "name": English country names
+    first_date: str = "1800-01-01"
+    """The earliest plausible event date (ISO); later than a year from today is implausible too."""
 
     @property
     def code_kind(self) -> str:
@@ -70,6 +101,7 @@ ICEWS = Layout(
     date_format="%Y-%m-%d",
     missing=["", "NA"],
     countries="name",
+    first_date="1995-01-01",
     fields={"event_id": _q("Event ID"), "date": _q("Event Date"),
             "source_country": _q("Source Country"), "source_sector": _q("Source Sectors"),
             "target_country": _q("Target Country"), "target_sector": _q("Target Sectors"),
@@ -85,19 +117,19 @@ GDELT2 = Layout(
     name="gdelt2", dataset="gdelt",
     description="GDELT 2.0 event export (61 tab-separated columns, no header)",
     columns=[*GDELT_EVENT, *_geo(adm2=True), "DATEADDED", "SOURCEURL"],
-    header=False, date_format="%Y%m%d", fields=_GDELT_FIELDS,
+    header=False, date_format="%Y%m%d", fields=_GDELT_FIELDS, first_date="1979-01-01",
 )
 GDELT1 = Layout(
     name="gdelt1", dataset="gdelt",
     description="GDELT 1.0 daily file, from April 2013 (58 tab-separated columns, no header)",
     columns=[*GDELT_EVENT, *_geo(adm2=False), "DATEADDED", "SOURCEURL"],
-    header=False, date_format="%Y%m%d", fields=_GDELT_FIELDS,
+    header=False, date_format="%Y%m%d", fields=_GDELT_FIELDS, first_date="1979-01-01",
 )
 GDELT1_HISTORICAL = Layout(
     name="gdelt1-historical", dataset="gdelt",
     description="GDELT 1.0 historical backfile, 1979 to March 2013 (57 columns, no header, no URL)",
     columns=[*GDELT_EVENT, *_geo(adm2=False), "DATEADDED"],
-    header=False, date_format="%Y%m%d", fields={**_GDELT_FIELDS, "url": "NULL"},
+    header=False, date_format="%Y%m%d", fields={**_GDELT_FIELDS, "url": "NULL"}, first_date="1979-01-01",
 )
 PHOENIX = Layout(
     name="phoenix", dataset="phoenix",
@@ -107,7 +139,7 @@ PHOENIX = Layout(
              "TargetActorRole", "TargetActorAttribute", "EventCode", "EventRootCode", "QuadClass",
              "GoldsteinScore", "Issues", "ActionLat", "ActionLong", "LocationName", "GeoCountryName",
              "GeoStateName", "SentenceID", "URLs", "NewsSources"],
-    header=False, date_format="%Y%m%d",
+    header=False, date_format="%Y%m%d", first_date="1945-01-01",
     fields={"event_id": "EventID", "date": "Date", "source_country": "SourceActorEntity",
             "source_sector": "SourceActorRole", "target_country": "TargetActorEntity",
             "target_sector": "TargetActorRole", "cameo": "EventCode", "mentions": "NULL",
@@ -118,7 +150,7 @@ POLECAT = Layout(
     description="POLECAT weekly files (PLOVER-coded, tab-separated with a header; read by column name)",
     columns=["Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country",
              "Primary Actor Sector", "Primary Recipient Sector"],
-    header=True, date_format="%Y-%m-%d",
+    header=True, date_format="%Y-%m-%d", first_date="2018-01-01",
     fields={"event_id": _q("Event ID"), "date": _q("Event Date"),
             "source_country": _q("Actor Country"), "source_sector": _q("Primary Actor Sector"),
             "target_country": _q("Recipient Country"), "target_sector": _q("Primary Recipient Sector"),
@@ -152,6 +184,7 @@ def csv_layout(mapping: dict[str, str], *, date_format: str = "%Y-%m-%d", datase
     if lacking:
         raise BilateralError(f"the column mapping lacks {', '.join(lacking)} — map each field to a column, e.g. "
                              "date=Date, source=Actor1, target=Actor2, cameo=Code")
+    date_pattern(date_format)
     columns = sorted(set(fields.values()))
     sql = {k: _q(v) for k, v in fields.items()}
     defaults = {"event_id": "NULL", "source_sector": "NULL", "target_sector": "NULL",

@@ -9,12 +9,11 @@ CAMEO→PLOVER), :func:`bilateral.codes.plover_to_cameo` and :data:`bilateral.co
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import get_args
 
 from bilateral.case.schema import Precision
-from bilateral.codes import SUCCESSORS, cameo_table, iso3_codes, plover_to_cameo
-from bilateral.data.events.formats import Layout
+from bilateral.codes import CAMEO_COUNTRIES, CAMEO_REGIONS, SUCCESSORS, cameo_table, iso3_codes, plover_to_cameo
+from bilateral.data.events.formats import Layout, date_pattern
 
 EVENT_COLUMNS = ["event_id", "date", "precision", "source_iso3", "source_sector", "target_iso3",
                  "target_sector", "cameo", "root", "quad_class", "goldstein", "plover", "mentions",
@@ -41,22 +40,6 @@ MACROS = "CREATE OR REPLACE TEMP MACRO quote_text(x) AS '''' || x || ''''"
 def literal(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def reader(path: Path, layout: Layout, rejects: str | None) -> str:
-    """``read_csv`` over the file, every column as text; with ``rejects``, malformed lines kept aside."""
-    options = [f"header={str(layout.header).lower()}",
-               f"nullstr=[{', '.join(map(literal, layout.missing))}]"]
-    if rejects:
-        options.append(f"store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan'")
-    if layout.name == "csv":
-        options.append("all_varchar=true")
-    elif layout.header and layout.name != "icews":
-        options.append("delim='\\t', quote='', all_varchar=true")
-    else:
-        columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in layout.columns)
-        options.append(f"delim='\\t', quote='', escape='', auto_detect=false, columns={{{columns}}}")
-    return f"read_csv({literal(str(path))}, {', '.join(options)})"
 
 
 @cache
@@ -94,9 +77,11 @@ def country(layout: Layout, column: str) -> str:
         return f"bilateral_iso3_name({column})"
     code = f"upper({column})"
     iso3 = f"TRY_CAST({code} AS {vocabulary()['iso3']})::VARCHAR"
-    successors = " ".join(f"WHEN {code} = {literal(old)} THEN {literal(new)}" for old, new in SUCCESSORS.items())
+    renamed = {**SUCCESSORS, **CAMEO_COUNTRIES}
+    successors = " ".join(f"WHEN {code} = {literal(old)} THEN {literal(new)}" for old, new in renamed.items())
+    regions = ", ".join(map(literal, CAMEO_REGIONS))
     return (f"CASE WHEN {column} IS NULL THEN NULL {successors} WHEN {iso3} IS NOT NULL THEN {iso3} "
-            f"WHEN regexp_full_match({column}, '[A-Za-z]{{3}}') THEN NULL ELSE '?' END")
+            f"WHEN {code} IN ({regions}) THEN NULL ELSE '?' END")
 
 
 def insert_sql(source: str, layout: Layout, file_id: int) -> str:
@@ -117,6 +102,12 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
         cameo = f"{v['plover_codes']}[enum_code(TRY_CAST(r.code AS {v['plover_types']}))::INT + 1]"
         known = f"TRY_CAST(code AS {v['plover_types']}) IS NOT NULL"
     code_name = "CAMEO" if layout.code_kind == "cameo" else "PLOVER"
+    expected = literal(f" (expected {layout.date_format}, every digit written)")
+    first = literal(layout.first_date)
+    plausible = literal(f" is outside {layout.dataset}'s plausible range ({layout.first_date} to a year from "
+                        "today) — correct the date or quarantine the row")
+    unknown_country = literal(" — use an ISO3 code, a CAMEO region code or an English country name"
+                              if layout.countries == "code" else " — use an English country name or an ISO3 code")
     return f"""
     INSERT INTO events
     WITH r AS (
@@ -132,13 +123,17 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
         FROM r),
     checked AS (
         SELECT *, CASE
-            WHEN day IS NULL THEN 'bad date ' || coalesce(quote_text(date_text), '(empty)')
-                 || ' (expected {layout.date_format})'
+            WHEN day IS NULL OR NOT regexp_full_match(date_text, {literal(date_pattern(layout.date_format))})
+                THEN 'bad date ' || coalesce(quote_text(date_text), '(empty)') || {expected}
+            WHEN day < {first}::DATE OR day > current_date + INTERVAL 366 DAY
+                THEN 'implausible date ' || quote_text(date_text) || {plausible}
             WHEN NOT ({known}) THEN 'unknown {code_name} code ' || coalesce(quote_text(code), '(empty)')
-            WHEN s_iso = '?' THEN 'unknown source country ' || quote_text(sc)
-            WHEN t_iso = '?' THEN 'unknown target country ' || quote_text(tc)
+                 || ' — use a code of the {code_name} codebook'
+            WHEN s_iso = '?' THEN 'unknown source country ' || quote_text(left(sc, 100)) || {unknown_country}
+            WHEN t_iso = '?' THEN 'unknown target country ' || quote_text(left(tc, 100)) || {unknown_country}
             WHEN mentions_text IS NOT NULL AND try_cast(mentions_text AS INTEGER) IS NULL
-                THEN 'bad mentions ' || quote_text(mentions_text)
+                THEN 'bad mentions ' || quote_text(mentions_text) || ' — give a whole number'
+
             WHEN precision IS NULL OR precision NOT IN ({v['precision']})
                 THEN 'bad precision ' || coalesce(quote_text(precision), '(empty)') || ' (use {v['precision_names']})'
             END AS problem

@@ -1,0 +1,294 @@
+"""Reading an event file: verified decompression, physical lines, fields found by header name.
+
+The store never lets DuckDB open an event file. This module reads it, so that every number the
+store reports about a file is counted here, from the file itself:
+
+- **Decompression** is chosen by the file's first bytes (gzip, bzip2, zip with one member), not its
+  name, and verified: Python's readers check gzip's CRC-32 and length, bzip2's block CRCs and the
+  zip member's CRC on a full read. A damaged or truncated archive raises :class:`BilateralError`
+  before anything is committed.
+- **Lines** are physical: the text between two ``\\n`` bytes, a trailing ``\\r`` removed (so CRLF,
+  LF and a mix of them read alike; a lone ``\\r`` inside a field stays in the field). The count of
+  lines is taken from the bytes (``\\n`` count, plus a last line without one), separately from the
+  splitting into rows, and the store compares the two (:class:`Lines`).
+- **Rows** are every line after the header, blank ones included (a blank line is quarantined, so it
+  is counted and seen, never silently dropped). A UTF-8 byte-order mark before the first line is
+  not part of it.
+- **Fields** of tab-separated layouts are split on tabs with no quoting (as the datasets publish
+  them); a ``csv`` layout's line is parsed with Python's :mod:`csv` (quotes allowed within a line).
+  With a header, columns are found by name, so their order in the file does not matter.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bilateral.data.events.formats import Layout
+from bilateral.errors import BilateralError
+
+CHUNK = 16 << 20
+"""Decompressed bytes handed to the splitter at a time (extended to the next line break)."""
+SAMPLE = 64 << 10
+"""Bytes read to recognise a layout: a few lines, never a whole huge first line."""
+BOM = "\ufeff"
+_DAMAGE = (OSError, EOFError, zlib.error, zipfile.BadZipFile, ValueError)
+
+
+def compression(path: Path) -> str:
+    """``gzip``, ``bz2``, ``zip`` or ``none``, from the file's magic bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:3] == b"BZh":
+        return "bz2"
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    return "none"
+
+
+def _damaged(path: Path, kind: str, err: BaseException) -> BilateralError:
+    what = "file" if kind == "none" else f"{kind} archive"
+    return BilateralError(f"{path}: damaged {what} ({type(err).__name__}: {err}) — nothing from it was stored; "
+                          "download or copy the file again")
+
+
+@contextmanager
+def open_binary(path: Path) -> Iterator[BinaryIO]:
+    """The decompressed bytes of ``path``; damage found while opening is a :class:`BilateralError`."""
+    kind = compression(path)
+    with ExitStack() as stack:
+        try:
+            if kind == "gzip":
+                handle: BinaryIO = stack.enter_context(gzip.open(path, "rb"))
+            elif kind == "bz2":
+                handle = stack.enter_context(bz2.open(path, "rb"))
+            elif kind == "zip":
+                archive = stack.enter_context(zipfile.ZipFile(path))
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if len(members) != 1:
+                    raise BilateralError(f"{path}: a zip archive with {len(members)} files — event zips hold "
+                                         "one file (as GDELT's do); unpack it and ingest the files")
+                handle = stack.enter_context(archive.open(members[0]))
+            else:
+                handle = stack.enter_context(path.open("rb"))
+        except _DAMAGE as err:
+            raise _damaged(path, kind, err) from None
+        yield handle
+
+
+def blocks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
+    """Decompressed bytes in pieces that end just after a ``\\n`` (the last piece may not)."""
+    kind = compression(path)
+    with open_binary(path) as handle:
+        pending: list[bytes] = []
+        try:
+            while block := handle.read(size):
+                cut = block.rfind(b"\n") + 1
+                if not cut:
+                    pending.append(block)
+                    continue
+                yield b"".join([*pending, block[:cut]])
+                pending = [block[cut:]] if cut < len(block) else []
+        except _DAMAGE as err:
+            raise _damaged(path, kind, err) from None
+        if pending:
+            yield b"".join(pending)
+
+
+def sample(path: Path, lines: int = 5) -> list[str]:
+    """Up to ``lines`` lines from the start of the file (at most :data:`SAMPLE` bytes; the BOM removed)."""
+    with open_binary(path) as handle:
+        try:
+            head = handle.read(SAMPLE)
+        except _DAMAGE as err:
+            raise _damaged(path, compression(path), err) from None
+    text = head.decode("utf-8", errors="replace").removeprefix(BOM)
+    found = [line.removesuffix("\r") for line in text.split("\n")[:lines]]
+    return found[:-1] if len(found) > 1 and not found[-1] else found
+
+
+@dataclass
+class Lines:
+    """Counts kept while reading: ``physical`` from the bytes, ``header`` lines before the rows."""
+
+    physical: int = 0
+    header: int = 0
+    ends_with_newline: bool = True
+
+    @property
+    def rows(self) -> int:
+        """Rows read: every physical line after the header."""
+        return self.physical - self.header
+
+
+@dataclass
+class Batch:
+    """One piece of a file: the rows whose fields split right, and the lines that did not.
+
+    ``table`` has the layout's needed columns (text, missing markers as NULL), ``_line`` (1 = the
+    file's first line) and ``_raw`` (the line exactly as in the file, without its line break).
+    ``rejected`` holds ``(line, reason, raw)`` for lines that are no row of the layout.
+    """
+
+    table: pa.Table
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _decode(chunk: bytes) -> tuple[pa.Array, list[int]]:
+    """The lines of ``chunk`` as text, and the positions of lines that are not UTF-8."""
+    pieces = chunk.split(b"\n")
+    if pieces and not pieces[-1]:
+        pieces.pop()
+    binary = pa.array(pieces, pa.binary())
+    try:
+        return binary.cast(pa.string()), []
+    except pa.ArrowInvalid:
+        bad, text = [], []
+        for i, piece in enumerate(pieces):
+            try:
+                text.append(piece.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad.append(i)
+                text.append(piece.decode("utf-8", errors="backslashreplace"))
+        return pa.array(text, pa.string()), bad
+
+
+def _strip_cr(lines: pa.Array) -> pa.Array:
+    ends = pc.ends_with(lines, "\r")
+    if not pc.any(ends).as_py():
+        return lines
+    return pc.if_else(ends, pc.utf8_slice_codeunits(lines, 0, -1), lines)
+
+
+class Reader:
+    """Reads one file as ``layout``: :meth:`batches` yields :class:`Batch` objects, ``lines`` counts."""
+
+    def __init__(self, path: Path, layout: Layout):
+        self.path, self.layout = path, layout
+        self.lines = Lines()
+        self.needed = [c for c in layout.columns if _used(c, layout)]
+        self.positions: list[int] | None = None if layout.header else [layout.columns.index(c) for c in self.needed]
+        self.width = None if layout.header else len(layout.columns)
+        self.delimiter = "\t"
+
+    # -- header
+    def _read_header(self, line: str) -> None:
+        layout = self.layout
+        if layout.name == "csv":
+            try:
+                self.delimiter = csv.Sniffer().sniff(line, ",;\t|").delimiter
+            except csv.Error:
+                self.delimiter = ","
+            names = [h.strip() for h in next(csv.reader([line], delimiter=self.delimiter))]
+        else:
+            names = [h.strip() for h in line.split("\t")]
+        missing = [c for c in layout.columns if c not in names]
+        if missing:
+            shown = line[:60] + ("…" if len(line) > 60 else "")
+            raise BilateralError(f"{self.path}:1: column(s) {', '.join(missing)} missing from the header — "
+                                 f"is this a {layout.name} file? (header starts {shown!r})")
+        twice = sorted({n for n in names if names.count(n) > 1 and n in layout.columns})
+        if twice:
+            raise BilateralError(f"{self.path}:1: column(s) {', '.join(twice)} appear twice in the header — "
+                                 "keep one of each")
+        self.positions = [names.index(c) for c in self.needed]
+        self.width = len(names)
+
+    # -- rows
+    def batches(self) -> Iterator[Batch]:
+        """The file's rows, in order, a piece at a time; ``self.lines`` is complete at the end."""
+        number = 1  # the file line of the next line to split
+        for chunk in blocks(self.path):
+            self.lines.physical += chunk.count(b"\n")
+            self.lines.ends_with_newline = chunk.endswith(b"\n")
+            lines, bad = _decode(chunk)
+            if number == 1 and len(lines) and lines[0].as_py().startswith(BOM):
+                lines = pa.concat_arrays([pa.array([lines[0].as_py().removeprefix(BOM)]), lines[1:]])
+            lines = _strip_cr(lines)
+            start = number
+            if number == 1 and self.layout.header and len(lines):
+                self._read_header(lines[0].as_py())
+                self.lines.header = 1
+                lines, bad, start = lines[1:], [i - 1 for i in bad if i], 2
+            number = start + len(lines)
+            yield self._split(lines, start, bad)
+        if not self.lines.ends_with_newline:
+            self.lines.physical += 1
+        if self.layout.header and not self.lines.header:
+            raise BilateralError(f"{self.path}: empty file — a {self.layout.name} file starts with its header line")
+
+    def _split(self, lines: pa.Array, start: int, bad: list[int]) -> Batch:
+        numbers = np.arange(start, start + len(lines), dtype=np.int64)
+        rejected: list[tuple[int, str, str]] = []
+        if self.layout.name == "csv":
+            widths, values = self._csv_fields(lines)
+        else:
+            parts = pc.split_pattern(lines, "\t")
+            widths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
+            values = None
+        good = widths == self.width
+        blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
+        good &= ~blank
+        if bad:
+            good[bad] = False
+        if not good.all():
+            raw = lines.to_pylist()
+            not_text = set(bad)
+            for i in np.flatnonzero(~good):
+                if i in not_text:
+                    reason = "not UTF-8 text — save the file as UTF-8"
+                elif blank[i]:
+                    reason = "blank line — delete it"
+                else:
+                    reason = (f"{widths[i]} fields, expected {self.width} — each row needs one value per "
+                              "header column" if self.layout.header else
+                              f"{widths[i]} fields, expected {self.width} of the {self.layout.name} layout — "
+                              "check the row is complete or name the file's layout")
+                rejected.append((int(numbers[i]), reason, raw[i]))
+        keep = pa.array(good)
+        columns: dict[str, pa.Array] = {}
+        if values is None:
+            flat = parts.filter(keep).flatten()
+            for name, position in zip(self.needed, self.positions or [], strict=True):
+                columns[name] = pc.take(flat, pa.array(np.arange(position, len(flat), self.width)))
+        else:
+            rows = [row for row, ok in zip(values, good, strict=True) if ok]
+            for name, position in zip(self.needed, self.positions or [], strict=True):
+                columns[name] = pa.array([row[position] for row in rows], pa.string())
+        missing = pa.array(self.layout.missing, pa.string())
+        null = pa.scalar(None, pa.string())
+        table = {name: pc.if_else(pc.is_in(col, value_set=missing), null, col) for name, col in columns.items()}
+        table["_line"] = pa.array(numbers[good])
+        table["_raw"] = lines.filter(keep)
+        return Batch(pa.table(table), rejected)
+
+    def _csv_fields(self, lines: pa.Array) -> tuple[np.ndarray, list[list[str]]]:
+        rows = []
+        for line in lines.to_pylist():
+            try:
+                rows.append(next(csv.reader([line], delimiter=self.delimiter, strict=True), []))
+            except csv.Error:
+                rows.append([])
+        return np.array([len(r) for r in rows], dtype=np.int64), rows
+
+
+def _used(column: str, layout: Layout) -> bool:
+    """Whether any field expression of ``layout`` reads ``column`` (quoted, or as a bare name)."""
+    quoted = '"' + column.replace('"', '""') + '"'
+    return any(quoted in expression or column in re.findall(r"\w+", expression)
+               for expression in layout.fields.values())
