@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -13,17 +14,24 @@ KINDS = ("events", "actors", "leaders", "periods", "factors", "hypotheses", "sta
          "scenarios")
 
 
+def day_span(text: str, what: str = "date") -> tuple[date, date]:
+    """The first and last day that ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` covers (a pandas Period)."""
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text.strip()):
+        raise BilateralError(f"{what} {text!r} is not a date — write YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        period = pd.Period(text.strip())
+    except ValueError:
+        raise BilateralError(f"{what} {text!r} is not a calendar date — write YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return period.start_time.date(), period.end_time.date()
+
+
 def parse_between(text: str) -> tuple[date, date]:
     """``START:END`` with ISO dates or years (``1991:2001`` = 1991-01-01 to 2001-12-31)."""
-    try:
-        start, end = text.split(":")
-        first = date(int(start), 1, 1) if start.isdigit() else date.fromisoformat(start)
-        last = date(int(end), 12, 31) if end.isdigit() else date.fromisoformat(end)
-    except ValueError:
-        raise BilateralError(
-            f"--between {text!r} is not START:END — write e.g. 1991:2001 or 2016-05-01:2016-12-31"
-        ) from None
-    return first, last
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise BilateralError(f"between {text!r} is not START:END — write e.g. 1991:2001 or "
+                             "2016-05-01:2016-12-31")
+    return day_span(parts[0], "between start")[0], day_span(parts[1], "between end")[1]
 
 
 def select(case: Case, kind: str, *, period: str | None = None, category: str | None = None,

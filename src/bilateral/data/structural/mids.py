@@ -33,7 +33,6 @@ HOSTILITY = {1: "No militarized action", 2: "Threat to use force", 3: "Display o
              4: "Use of force", 5: "War"}
 OUTCOME = {1: "Victory for side A", 2: "Victory for side B", 3: "Yield by side A", 4: "Yield by side B",
            5: "Stalemate", 6: "Compromise", 7: "Released", 8: "Unclear", 9: "Joins ongoing war"}
-SETTLEMENT = {1: "Negotiated", 2: "Imposed", 3: "None", 4: "Unclear"}
 _SIDED = ["sidea", "fatality", "fatalpre", "hiact", "hostlev", "orig"]
 
 
