@@ -267,8 +267,7 @@ class Store:
         con = self.con
         file_id = self._next_file_id()
         reader = Reader(path, layout)
-        rows = dataclasses.replace(layout, fields={**layout.fields, "line": "_line"})
-        sql = insert_sql("_batch", rows, file_id)
+        rows = dataclasses.replace(layout, fields={**layout.fields, "line": "_line", "reject": "_reject"})
         moved = """INSERT INTO quarantine SELECT e.file_id, e.line, e._problem, b._raw
                    FROM events e JOIN _batch b ON e.line = b._line
                    WHERE e.file_id = $f AND e._problem IS NOT NULL AND e.line BETWEEN $lo AND $hi"""
@@ -282,7 +281,7 @@ class Store:
             bounds = {"f": file_id, "lo": lines[0].as_py(), "hi": lines[-1].as_py()}
             con.register("_batch", batch.table)
             try:
-                con.execute(sql)
+                con.execute(insert_sql(reader.relation("_batch"), rows, file_id))
                 con.execute(moved, bounds)
             finally:
                 con.unregister("_batch")

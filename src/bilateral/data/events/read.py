@@ -102,7 +102,10 @@ def blocks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
                 if not cut:
                     pending.append(block)
                     continue
-                yield b"".join([*pending, block[:cut]])
+                if cut == len(block) and not pending:
+                    yield block
+                else:
+                    yield b"".join([*pending, block[:cut]])
                 pending = [block[cut:]] if cut < len(block) else []
         except _DAMAGE as err:
             raise _damaged(path, kind, err) from None
@@ -138,11 +141,12 @@ class Lines:
 
 @dataclass
 class Batch:
-    """One piece of a file: the rows whose fields split right, and the lines that did not.
+    """One piece of a file: its lines as a table, and the lines that are not text.
 
-    ``table`` has the layout's needed columns (text, missing markers as NULL), ``_line`` (1 = the
-    file's first line) and ``_raw`` (the line exactly as in the file, without its line break).
-    ``rejected`` holds ``(line, reason, raw)`` for lines that are no row of the layout.
+    ``table`` has ``_line`` (1 = the file's first line) and ``_raw`` (the line exactly as in the
+    file, without its line break) and, for a ``csv`` layout, the needed columns split in Python and
+    ``_width``; :meth:`Reader.relation` reads it. ``rejected`` holds ``(line, reason, raw)`` for
+    lines that are not UTF-8 (they are not in ``table``).
     """
 
     table: pa.Table
@@ -151,21 +155,21 @@ class Batch:
 
 def _decode(chunk: bytes) -> tuple[pa.Array, list[int]]:
     """The lines of ``chunk`` as text, and the positions of lines that are not UTF-8."""
-    pieces = chunk.split(b"\n")
-    if pieces and not pieces[-1]:
-        pieces.pop()
-    binary = pa.array(pieces, pa.binary())
+    body = memoryview(chunk)[:-1] if chunk.endswith(b"\n") else memoryview(chunk)
+    blob = pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([0, len(body)], pa.int32()).buffers()[1],
+                                                  pa.py_buffer(body)])
     try:
-        return binary.cast(pa.string()), []
+        return pc.split_pattern(blob.cast(pa.string()), "\n").flatten(), []
     except pa.ArrowInvalid:
-        bad, text = [], []
-        for i, piece in enumerate(pieces):
+        body = bytes(body)
+        bad, lines = [], []
+        for i, piece in enumerate(body.split(b"\n")):
             try:
-                text.append(piece.decode("utf-8"))
+                lines.append(piece.decode("utf-8"))
             except UnicodeDecodeError:
                 bad.append(i)
-                text.append(piece.decode("utf-8", errors="backslashreplace"))
-        return pa.array(text, pa.string()), bad
+                lines.append(piece.decode("utf-8", errors="backslashreplace"))
+        return pa.array(lines, pa.string()), bad
 
 
 def _strip_cr(lines: pa.Array) -> pa.Array:
@@ -234,61 +238,58 @@ class Reader:
 
     def _split(self, lines: pa.Array, start: int, bad: list[int]) -> Batch:
         numbers = np.arange(start, start + len(lines), dtype=np.int64)
-        rejected: list[tuple[int, str, str]] = []
-        if self.layout.name == "csv":
-            widths, values = self._csv_fields(lines)
-        else:
-            parts = pc.split_pattern(lines, "\t")
-            widths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
-            values = None
-        good = widths == self.width
-        blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
-        good &= ~blank
+        rejected = [(int(numbers[i]), "not UTF-8 text — save the file as UTF-8", lines[i].as_py()) for i in bad]
         if bad:
-            good[bad] = False
-        if not good.all():
-            raw = lines.to_pylist()
-            not_text = set(bad)
-            for i in np.flatnonzero(~good):
-                if i in not_text:
-                    reason = "not UTF-8 text — save the file as UTF-8"
-                elif blank[i]:
-                    reason = "blank line — delete it"
-                else:
-                    reason = (f"{widths[i]} fields, expected {self.width} — each row needs one value per "
-                              "header column" if self.layout.header else
-                              f"{widths[i]} fields, expected {self.width} of the {self.layout.name} layout — "
-                              "check the row is complete or name the file's layout")
-                rejected.append((int(numbers[i]), reason, raw[i]))
-        keep = pa.array(good)
-        columns: dict[str, pa.Array] = {}
-        if values is None:
-            flat = parts.filter(keep).flatten()
+            keep = np.ones(len(lines), dtype=bool)
+            keep[bad] = False
+            lines, numbers = lines.filter(pa.array(keep)), numbers[keep]
+        table = {"_line": pa.array(numbers), "_raw": lines}
+        if self.layout.name == "csv":
+            rows = []
+            for line in lines.to_pylist():
+                try:
+                    rows.append(next(csv.reader([line], delimiter=self.delimiter, strict=True), []))
+                except csv.Error:
+                    rows.append([])
+            width = self.width or 0
+            missing = set(self.layout.missing)
             for name, position in zip(self.needed, self.positions or [], strict=True):
-                columns[name] = pc.take(flat, pa.array(np.arange(position, len(flat), self.width)))
-        else:
-            rows = [row for row, ok in zip(values, good, strict=True) if ok]
-            for name, position in zip(self.needed, self.positions or [], strict=True):
-                columns[name] = pa.array([row[position] for row in rows], pa.string())
-        missing = pa.array(self.layout.missing, pa.string())
-        null = pa.scalar(None, pa.string())
-        table = {name: pc.if_else(pc.is_in(col, value_set=missing), null, col) for name, col in columns.items()}
-        table["_line"] = pa.array(numbers[good])
-        table["_raw"] = lines.filter(keep)
+                table[name] = pa.array([row[position] if len(row) == width and row[position] not in missing
+                                        else None for row in rows], pa.string())
+            table["_width"] = pa.array([len(row) for row in rows], pa.int64())
         return Batch(pa.table(table), rejected)
 
-    def _csv_fields(self, lines: pa.Array) -> tuple[np.ndarray, list[list[str]]]:
-        rows = []
-        for line in lines.to_pylist():
-            try:
-                rows.append(next(csv.reader([line], delimiter=self.delimiter, strict=True), []))
-            except csv.Error:
-                rows.append([])
-        return np.array([len(r) for r in rows], dtype=np.int64), rows
+    def relation(self, batch: str) -> str:
+        """SQL over the registered :class:`Batch` table ``batch``: the needed columns (missing markers
+        NULL), ``_line``, ``_raw`` and ``_reject`` (why the line is no row of the layout, else NULL)."""
+        if self.layout.name == "csv":
+            inner = batch
+        else:
+            missing = ", ".join(_literal(m) for m in self.layout.missing)
+            columns = ", ".join(f"CASE WHEN _s[{k + 1}] IN ({missing}) THEN NULL ELSE _s[{k + 1}] END AS {_quote(c)}"
+                                for c, k in zip(self.needed, self.positions or [], strict=True))
+            inner = (f"(SELECT _line, _raw, len(_s) AS _width, {columns} FROM "
+                     f"(SELECT _line, _raw, string_split(_raw, chr(9)) AS _s FROM {batch}))")
+        if self.layout.header:
+            wrong = _literal(f" fields, expected {self.width} — each row needs one value per header column")
+        else:
+            wrong = _literal(f" fields, expected {self.width} of the {self.layout.name} layout — check the row "
+                             "is complete or name the file's layout")
+        reject = (f"CASE WHEN trim(_raw) = '' THEN 'blank line — delete it' "
+                  f"WHEN _width <> {self.width} THEN _width::VARCHAR || {wrong} END")
+        return f"(SELECT *, {reject} AS _reject FROM {inner})"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _used(column: str, layout: Layout) -> bool:
     """Whether any field expression of ``layout`` reads ``column`` (quoted, or as a bare name)."""
-    quoted = '"' + column.replace('"', '""') + '"'
+    quoted = _quote(column)
     return any(quoted in expression or column in re.findall(r"\w+", expression)
                for expression in layout.fields.values())

@@ -88,8 +88,9 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
     """One INSERT that reads, types, checks and stores every row of ``source``, in its order.
 
     ``source`` is a relation (a :func:`reader` over a file, or a registered table) whose columns
-    ``layout.fields`` maps. Optional fields ``precision`` (default ``'day'``) and ``line`` (default
-    NULL: numbered afterwards from row ids) are read when the layout has them. Only projections
+    ``layout.fields`` maps. Optional fields ``precision`` (default ``'day'``), ``line`` (default
+    NULL) and ``reject`` (a reason found before the fields are read, e.g. a wrong number of fields)
+    are read when the layout has them. Only projections
     (no joins), so rows keep their order and line numbers can follow from their row ids. Rows with
     a problem are stored with the reason in ``_problem``, then moved to quarantine.
     """
@@ -114,7 +115,8 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
         SELECT {f['event_id']} AS event_id, {f['date']} AS date_text, {f['source_country']} AS sc,
                {f['source_sector']} AS ss, {f['target_country']} AS tc, {f['target_sector']} AS ts,
                {code} AS code, {f['mentions']} AS mentions_text, {f['url']} AS url,
-               {f.get('precision', "'day'")} AS precision, {f.get('line', 'NULL')} AS line
+               {f.get('precision', "'day'")} AS precision, {f.get('line', 'NULL')} AS line,
+               {f.get('reject', 'NULL')} AS reject
         FROM {source}),
     t AS (
         SELECT r.*, try_strptime(r.date_text, {literal(layout.date_format)})::DATE AS day,
@@ -123,6 +125,7 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
         FROM r),
     checked AS (
         SELECT *, CASE
+            WHEN reject IS NOT NULL THEN reject
             WHEN day IS NULL OR NOT regexp_full_match(date_text, {literal(date_pattern(layout.date_format))})
                 THEN 'bad date ' || coalesce(quote_text(date_text), '(empty)') || {expected}
             WHEN day < {first}::DATE OR day > current_date + INTERVAL 366 DAY
