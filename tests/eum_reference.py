@@ -2,7 +2,8 @@
 
 Written as directly from Scholz, Calbert & Smith (2011) as possible — Python floats and loops over
 actors, no numpy — so that it can check the compiled :class:`bilateral.simulate.eum.ExpectedUtility`
-(same variants, same tolerances, same tie rules) and serve as the baseline of the Monte Carlo
+(same variants, same tolerances — ``EU_TOLERANCE`` on utilities, ``MOVE_TOLERANCE``·R on moves —
+same tie rules) and serve as the baseline of the Monte Carlo
 benchmark. It is a test oracle, not a library feature (and slow).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bilateral.simulate.eum import EU_TOLERANCE
+from bilateral.simulate.eum import EU_TOLERANCE, MOVE_TOLERANCE
 from bilateral.simulate.votes import MEDIAN_TOLERANCE
 
 
@@ -97,6 +98,7 @@ def run_reference(position: list[float], salience: list[float], capability: list
     if span <= 0:
         return ReferenceResult(x[0], mean_position(x, s, c), x, 0, True, history)
     rounds, converged = 0, False
+    min_move = MOVE_TOLERANCE * span
     for round_no in range(1, max_rounds + 1):
         rounds = round_no
         mu = mean_position(x, s, c) if anchor == "mean" else median_position(x, s, c)
@@ -107,7 +109,7 @@ def run_reference(position: list[float], salience: list[float], capability: list
         top, bottom = max(security), min(security)
         r = []
         for i in range(n):
-            big_r = (2 * security[i] - top - bottom) / (top - bottom) if top > bottom else 0.0
+            big_r = (2 * security[i] - top - bottom) / (top - bottom) if top - bottom > EU_TOLERANCE else 0.0
             r.append((1 - big_r / 3) / (1 + big_r / 3))
         risk.append(r)
         eu = [[expected_utility(i, j, x, s, p[i][j], r[i], mu, span, q, t) if i != j else 0.0
@@ -116,7 +118,7 @@ def run_reference(position: list[float], salience: list[float], capability: list
         for i in range(n):
             best_j, best_move, best_gain, best_target = -1, float("inf"), float("-inf"), x[i]
             for j in range(n):
-                if j == i or x[j] == x[i]:
+                if j == i:
                     continue
                 a = eu[i][j]
                 if perception == "receiver":
@@ -126,24 +128,30 @@ def run_reference(position: list[float], salience: list[float], capability: list
                 if b <= 0:
                     continue
                 if a > 0:
-                    if b <= a:
+                    if b <= a + EU_TOLERANCE:  # B = A within the tolerance: i does not lose
                         continue
                     target = x[j]
                 elif abs(a) < b:
                     target = x[i] + (x[j] - x[i]) * abs(a / b)
                 else:
                     target = x[j]
-                if target == x[i]:
-                    continue
                 move = abs(target - x[i])
+                if move <= min_move:  # no move (identical actors left 1e-14 apart by rounding)
+                    continue
+                shorter = move < best_move - min_move  # equal moves within the tolerance: lower index
                 if offer_choice == "largest_gain":
-                    better = b > best_gain or (b == best_gain and move < best_move)
+                    better = b > best_gain + EU_TOLERANCE or (abs(b - best_gain) <= EU_TOLERANCE and shorter)
                 else:
-                    better = move < best_move
+                    better = shorter
                 if better:
                     best_j, best_move, best_gain, best_target = j, move, b, target
             if best_j >= 0:
                 new[i] = min(scale[1], max(scale[0], best_target))
+        for i in range(1, n):  # positions within the move tolerance of an earlier actor's are one
+            for k in range(i):
+                if abs(new[i] - new[k]) <= min_move:
+                    new[i] = new[k]
+                    break
         moved = max(abs(new[i] - x[i]) for i in range(n))
         x = new
         history.append(list(x))

@@ -1,5 +1,6 @@
 """The expected utility model: EC car-emissions checks, the golden trace, the loop oracle."""
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from bilateral.simulate import (
     read_stakeholders,
     weighted_mean,
 )
-from bilateral.simulate.eum import offer, risk_exponents
+from bilateral.simulate.eum import MOVE_TOLERANCE, better_offer, offer, risk_exponents
 from bilateral.simulate.votes import win_probability
 from eum_reference import median_position, probability, run_reference
 
@@ -27,6 +28,14 @@ VARIANTS = [
     {"offer_choice": "largest_gain"},
     {"anchor": "median", "voters": "exclude_i"},
     {"q": 0.5, "t": 0.75},
+    {"perception": "receiver", "q": 0.5, "t": 0.5},
+]
+#: Every combination of the variant choices, with and without a status-quo term (Q < 1).
+ALL_VARIANTS = [
+    {"voters": v, "perception": p, "offer_choice": o, "anchor": a, **qt}
+    for v, p, o, a, qt in itertools.product(("all", "exclude_i", "third_parties"), ("own", "receiver"),
+                                            ("smallest_move", "largest_gain"), ("mean", "median"),
+                                            ({}, {"q": 0.5, "t": 0.5}))
 ]
 
 
@@ -102,6 +111,69 @@ def test_vectorised_equals_loop_oracle_on_random_inputs(seed):
         assert result.rounds[k] == ref.rounds
         np.testing.assert_allclose(result.extra["final"][k], ref.positions, atol=1e-9, rtol=0)
         assert result.position[k] == pytest.approx(ref.median, abs=1e-9)
+
+
+def _tied_inputs(seed: int, runs: int = 4, n: int = 6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random draws with two identical actors (0 and 1), a near-tie (actor 3 within 10⁻¹³ of
+    actor 2, same salience and capability) and a position on a round number (exact ties)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 100, (runs, n))
+    s, c = rng.uniform(0.05, 1, (runs, n)), rng.uniform(0, 1, (runs, n))
+    for a in (x, s, c):
+        a[:, 1], a[:, 3] = a[:, 0], a[:, 2]
+    x[:, 3] += 1e-13
+    x[:, 4] = np.round(x[:, 4], -1)
+    return x, s, c
+
+
+@pytest.mark.parametrize("params", ALL_VARIANTS, ids=_name)
+def test_compiled_equals_loop_oracle_with_ties_on_every_variant(params):
+    """Same rounds and positions to 10⁻⁹ on every variant combination, with identical and near-identical
+    actors: with Q < 1 a rounding difference used to let a 10⁻¹⁴ move between two identical actors
+    win the smallest-move rule (up to 22 points apart from the oracle before MOVE_TOLERANCE)."""
+    x, s, c = _tied_inputs(len(_name(params)))
+    result = ExpectedUtility(max_rounds=40, **params).solve_batch(Batch(x, s, c, (0, 100)))
+    for k in range(len(x)):
+        ref = run_reference(x[k], s[k], c[k], (0, 100), max_rounds=40, **params)
+        assert (result.rounds[k], bool(result.converged[k])) == (ref.rounds, ref.converged)
+        np.testing.assert_allclose(result.extra["final"][k], ref.positions, atol=1e-9, rtol=0)
+        assert result.position[k] == pytest.approx(ref.median, abs=1e-9)
+        final = result.extra["final"][k]
+        assert abs(final[0] - final[1]) < 1e-9  # identical actors stay together
+
+
+def test_identical_actors_do_not_trade_rounding_moves():
+    """Seed 4 of the tie study: actor 0 used to accept its twin's 'confrontation' of ~10⁻¹⁴ in round 2
+    and stay at 79.93 while the oracle (and its twin) moved to 60.74."""
+    rng = np.random.default_rng(4)
+    x, s, c = rng.uniform(0, 100, (1, 6)), rng.uniform(0.05, 1, (1, 6)), rng.uniform(0, 1, (1, 6))
+    for a in (x, s, c):
+        a[0, 1] = a[0, 0]
+    hist = ExpectedUtility(q=0.5, t=0.5).history(Batch(x, s, c, (0, 100)))
+    assert hist["x"][1, 0] == pytest.approx(hist["x"][1, 1], abs=1e-12)
+    assert hist["sender"][1, 0] != 1 and hist["sender"][1, 1] != 0
+    ref = run_reference(x[0], s[0], c[0], (0, 100), q=0.5, t=0.5)
+    np.testing.assert_allclose(hist["x"][1], ref.history[2], atol=1e-9, rtol=0)
+
+
+def test_offer_and_move_tolerances():
+    """Moves within MOVE_TOLERANCE·R are no offers and ties between offers; B = A within EU_TOLERANCE
+    is no confrontation."""
+    assert offer(0.3, 0.5, 1.0, 1.0 + 1e-14, 1e-8)[1] == 0  # a rounding-size move is no offer
+    assert offer(0.3, 0.3 + 1e-14, 1.0, 5.0)[1] == 0  # B = A: i does not lose
+    assert offer(0.3, 0.3 + 1e-9, 1.0, 5.0)[1] == 1
+    assert not better_offer(0, 2.0 - 1e-12, 0.1, 2.0, 0.5, 1e-10)  # equal moves: the first sender stays
+    assert better_offer(0, 1.9, 0.1, 2.0, 0.5, 1e-10)
+    assert better_offer(1, 3.0, 0.5 + 1e-9, 2.0, 0.5, 1e-10)  # larger gain first
+    assert not better_offer(1, 3.0, 0.5 + 1e-14, 2.0, 0.5, 1e-10)  # equal gain, longer move
+    assert better_offer(1, 1.0, 0.5 + 1e-14, 2.0, 0.5, 1e-10)  # equal gain, shorter move
+    assert MOVE_TOLERANCE * 100 < 1e-3 * 100 * 1e-3  # far below the stopping rule's 10⁻³·R
+
+
+def test_equal_securities_give_neutral_risk():
+    r = np.empty(3)
+    risk_exponents(np.array([1.0, 1.0 + 1e-15, 1.0 - 1e-15]), r)  # rounding noise only
+    assert np.all(r == 1.0)
 
 
 @pytest.mark.parametrize("voters", ["all", "exclude_i", "third_parties"])

@@ -41,9 +41,14 @@ OFFER_CHOICE = {"smallest_move": 0, "largest_gain": 1}
 ANCHOR = {"mean": 0, "median": 1}
 KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 
-#: Expected utilities closer to zero than this are zero (no challenge): keeps the sign tests of the
+#: Expected utilities closer to zero than this are zero (no challenge), and two expected utilities
+#: (or two risk securities) closer than this are equal: keeps the sign tests and comparisons of the
 #: offer rules from acting on rounding noise, identically here and in the loop oracle.
 EU_TOLERANCE = 1e-12
+#: Moves shorter than this times R are no moves, and two moves closer than this times R are equal
+#: (the lower sender index wins). Without it two identical actors, which rounding can leave 10⁻¹⁴
+#: apart, offer each other a move of that size, and it wins the smallest-move rule.
+MOVE_TOLERANCE = 1e-10
 
 
 @numba.njit(cache=True)
@@ -113,24 +118,25 @@ def risk_exponents(security: np.ndarray, r: np.ndarray) -> None:
     """r ← rᵢ = (1 − Rᵢ/3)/(1 + Rᵢ/3) ∈ [0.5, 2], Rᵢ = (2Secᵢ − max Sec − min Sec)/(max Sec − min Sec),
     Secᵢ = Σ_{j≠i} EUⱼ(i) at r = 1 (Scholz et al. 2011 eqs. 10–11): r = 0.5 for the actor the
     others most expect to gain from challenging, r = 2 for the one they least do; all rᵢ = 1 when
-    every Secᵢ is equal."""
+    every Secᵢ is equal (within :data:`EU_TOLERANCE`)."""
     top, bottom = security.max(), security.min()
     for i in range(security.shape[0]):
-        big_r = (2 * security[i] - top - bottom) / (top - bottom) if top > bottom else 0.0
+        big_r = (2 * security[i] - top - bottom) / (top - bottom) if top - bottom > EU_TOLERANCE else 0.0
         r[i] = (1 - big_r / 3) / (1 + big_r / 3)
 
 
 @numba.njit(cache=True)
-def offer(a: float, b: float, x_i: float, x_j: float) -> tuple[float, int, float]:
+def offer(a: float, b: float, x_i: float, x_j: float, min_move: float = 0.0) -> tuple[float, int, float]:
     """Where receiver i moves on sender j's offer, the offer's kind and the size of the move.
 
     A = EUᵢ(j), B = EUⱼ(i) (as i perceives it). j offers only when B > 0. Then (Scholz et al. 2011
     §3.6): confrontation, A > 0 and B > A: i loses, xᵢ ← xⱼ; compromise, A ≤ 0 and |A| < B:
     xᵢ ← xᵢ + (xⱼ − xᵢ)|A/B|; capitulation, A ≤ 0 and |A| ≥ B: xᵢ ← xⱼ. A > 0 with B ≤ A: i wins
-    and stays (j moves instead, as receiver). Kinds: 1 confrontation, 2 compromise,
-    3 capitulation, 0 no offer (also when the offer would not move i).
+    and stays (j moves instead, as receiver); B within :data:`EU_TOLERANCE` of A counts as B = A.
+    Kinds: 1 confrontation, 2 compromise, 3 capitulation, 0 no offer (also when the move is not
+    longer than ``min_move``).
     """
-    if b <= 0 or (a > 0 and b <= a):
+    if b <= 0 or (a > 0 and b <= a + EU_TOLERANCE):
         return x_i, 0, 0.0
     if a > 0:
         target, kind = x_j, 1
@@ -138,7 +144,32 @@ def offer(a: float, b: float, x_i: float, x_j: float) -> tuple[float, int, float
         ratio = abs(a) / b
         target, kind = (x_i + (x_j - x_i) * ratio, 2) if ratio < 1 else (x_j, 3)
     move = abs(target - x_i)
-    return (target, kind, move) if move > 0 else (x_i, 0, 0.0)
+    return (target, kind, move) if move > min_move else (x_i, 0, 0.0)
+
+
+@numba.njit(cache=True)
+def better_offer(offer_choice: int, move: float, gain: float, best_move: float, best_gain: float,
+                 min_move: float) -> bool:
+    """Whether an offer (its move, its sender's gain B) beats the best so far. ``smallest_move`` (0):
+    a move shorter by more than ``min_move``; ``largest_gain`` (1): a gain larger by more than
+    :data:`EU_TOLERANCE`, or an equal gain (within it) and a move shorter by more than ``min_move``.
+    Otherwise the earlier offer (the lower sender index) stays."""
+    shorter = move < best_move - min_move
+    if offer_choice == 0:
+        return shorter
+    return gain > best_gain + EU_TOLERANCE or (abs(gain - best_gain) <= EU_TOLERANCE and shorter)
+
+
+@numba.njit(cache=True)
+def merge_positions(x: np.ndarray, min_move: float) -> None:
+    """x ← each position within ``min_move`` of a lower-index actor's set to the first such one: actors
+    closer than MOVE_TOLERANCE·R hold one position, so rounding noise (P from prefix sums, 10⁻¹⁴)
+    cannot split identical actors and the model's discontinuity at xᵢ = xⱼ amplify it round by round."""
+    for i in range(1, x.shape[0]):
+        for k in range(i):
+            if abs(x[i] - x[k]) <= min_move:
+                x[i] = x[k]
+                break
 
 
 @numba.njit(cache=True)
@@ -176,7 +207,7 @@ def _round(x: np.ndarray, s: np.ndarray, w: np.ndarray, x0: float, span: float, 
         for j in range(n):
             eu[i, j] = 0.0 if i == j else _challenge(p[i, j], s[j], abs(y[i] - y[j]), d_mu[i], r[i], usq[i],
                                                      near[i, j], far[i, j], q, t)
-    moved = 0.0
+    moved, min_move = 0.0, MOVE_TOLERANCE * span
     for i in range(n):
         pick, pick_kind, pick_move, pick_gain, target = -1, 0, math.inf, -math.inf, x[i]
         for j in range(n):
@@ -185,14 +216,15 @@ def _round(x: np.ndarray, s: np.ndarray, w: np.ndarray, x0: float, span: float, 
             b = eu[j, i]
             if perception == 1:
                 b = _challenge(p[j, i], s[i], abs(y[i] - y[j]), d_mu[j], r[i], usq[i], near[i, j], far[i, j], q, t)
-            to, k, move = offer(eu[i, j], b, x[i], x[j])
+            to, k, move = offer(eu[i, j], b, x[i], x[j], min_move)
             if k == 0:
                 continue
-            gain_first = offer_choice == 1 and b != pick_gain
-            if (b > pick_gain) if gain_first else (move < pick_move):
+            if better_offer(offer_choice, move, b, pick_move, pick_gain, min_move):
                 pick, pick_kind, pick_move, pick_gain, target = j, k, move, b, to
         new[i] = min(hi, max(lo, target))
         sender[i], kind[i] = pick, pick_kind
+    merge_positions(new, min_move)
+    for i in range(n):
         moved = max(moved, abs(new[i] - x[i]))
     return moved
 
