@@ -117,30 +117,31 @@ class ActorMention:
 
 @dataclass
 class Lexicon:
-    """Phrases (lower case, words joined by spaces) → :class:`Entry`; n-gram lookup up to ``longest``."""
+    """Phrases (lower case, words joined by spaces) → :class:`Entry`, looked up as word n-grams."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     leaders: list[tuple[str, str, str, date, date]] = field(default_factory=list)
     dyad: tuple[str, ...] = ()
-    longest: int = 1
+    spans: dict[str, int] = field(default_factory=dict)
+    """First word of a phrase → the most words of a phrase starting with it."""
 
     def add(self, phrase: str, entry: Entry, *, replace: bool = False) -> None:
         key = " ".join(_base(t).lower() for t in _TOKEN.findall(phrase.replace("-", " ")))
         if key and (replace or key not in self.entries):
             self.entries[key] = entry
-            self.longest = max(self.longest, key.count(" ") + 1)
+            first = key.split(" ", 1)[0]
+            self.spans[first] = max(self.spans.get(first, 0), key.count(" ") + 1)
 
     def mentions(self, text: str, when: date | None = None) -> list[ActorMention]:
         """Actor phrases of ``text``, left to right."""
         tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        keys = [_base(w).lower() for _, _, w in tokens]
         hits: list[tuple[int, int, Entry]] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(self.longest, len(tokens) - i), 0, -1):
-                words = [tokens[j][2] for j in range(i, i + n)]
-                key = " ".join(_base(w).lower() for w in words)
-                entry = self.entries.get(key)
-                if entry is not None and (not entry.proper or words[0][0].isupper()):
+            for n in range(min(self.spans.get(keys[i], 0), len(tokens) - i), 0, -1):
+                entry = self.entries.get(" ".join(keys[i:i + n]))
+                if entry is not None and (not entry.proper or tokens[i][2][0].isupper()):
                     hits.append((i, i + n, entry))
                     i += n
                     break
@@ -184,7 +185,7 @@ class Lexicon:
 
 
 def _base(word: str) -> str:
-    return re.sub(r"['’]s$", "", word)
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 def _joined(tokens: list[tuple[int, int, str]], left: int, right: int) -> bool:

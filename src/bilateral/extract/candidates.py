@@ -62,7 +62,7 @@ class Parsed:
 
 
 _INTRO = re.compile(r"(?:In|On|At|After|Following|Despite|Under|With|During|Since|While|Amid|Before)\b[^,]{0,80},")
-_MUST = next(f"R{n:03d}" for n, (pattern, _) in enumerate(RULES) if pattern == r"\bmust\b")
+_MUST = next(f"R{n:03d}" for n, (pattern, _, _) in enumerate(RULES) if pattern == r"\bmust\b")
 
 
 def _speaker(text: str, mention: ActorMention) -> bool:
@@ -79,10 +79,10 @@ def parse(sentence: Sentence, lexicon: Lexicon, dated: Dated | None) -> Parsed:
     lower = text.lower()
     spans = tuple((m.start, m.end) for m in mentions) + tuple(
         (m.start(), m.end()) for m in REPORTING.finditer(lower))
-    trigger = find_trigger(lower, spans)
+    intro = _INTRO.match(text)
+    trigger = (find_trigger(lower, (*spans, intro.span())) if intro else None) or find_trigger(lower, spans)
     if trigger is None or not mentions:
         return Parsed(sentence, mentions, trigger, dated, None, None)
-    intro = _INTRO.match(text)
     before = [m for m in mentions if m.end <= trigger.start and (intro is None or m.start >= intro.end())]
     after = [m for m in mentions if m.start >= trigger.end]
     passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", lower[max(0, trigger.start - 20):
