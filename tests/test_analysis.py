@@ -155,3 +155,20 @@ def test_faces_import_only_the_analysis_layer():
                     names = [f"bilateral.{a.name}" for a in node.names]
                 found += [f"{path.relative_to(root)}: {n}" for n in names if n.startswith(forbidden)]
     assert found == []
+
+
+def test_evidence_figures_mark_claims_that_name_events_by_id(case_copy):
+    """A test may name events by id (E107) as well as by date; the figure marks the event's day."""
+    path = case_copy / "hypotheses.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('event: ["2011-03-11"]', "event: [E107]"),
+                    encoding="utf-8")
+    case = bilateral.load_case(case_copy)
+    from bilateral.analysis import EvidenceResult
+
+    index = pd.period_range("2010-01", "2012-12", freq="M")
+    series = pd.Series(np.linspace(-1, 1, len(index)), index=index)
+    tests = pd.DataFrame([{"hypothesis": "H14", "series": "opinion.like_russia", "status": "inconclusive"}])
+    part = EvidenceResult(case=case, tests=tests, verdicts=tests, series={"H14|opinion.like_russia": series})
+    figure = part.figures()["H14"]
+    marks = [shape.x0 for shape in figure.layout.shapes]
+    assert marks == [pd.Timestamp("2011-03-11").value / 1e6]

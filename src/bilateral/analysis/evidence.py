@@ -1,8 +1,11 @@
-"""The evidence: every hypothesis of the case tested on the series it names, one verdict per claim.
+"""The evidence: every hypothesis of the case tested on the series it names, one verdict per claim,
+and the driver table (what moves relations).
 
-The tests and verdict rules are :mod:`bilateral.explain`'s; this part keeps the per-test table,
-the per-claim verdicts and the series each test used (from the analysis' shared cache), and draws,
-for each claim, the first series that could be tested with the dates the claim names.
+The tests, verdict rules and driver table are :mod:`bilateral.explain`'s; this part keeps the
+per-test table, the per-claim verdicts, the ranked factors and the series each test used (from the
+analysis' shared cache), and draws, for each claim, the first series that could be tested with the
+dates the claim names, and the factors' standardised effects. :func:`calibration` runs the
+methods' calibration study (size and power on simulated series) for the CLI.
 """
 
 from __future__ import annotations
@@ -31,13 +34,32 @@ def series_figure(series: pd.Series, title: str, marks: list[str]) -> go.Figure:
     return fig
 
 
+def drivers_figure(table: pd.DataFrame) -> go.Figure:
+    """The tested factors' standardised effects with their intervals, best-ranked at the top."""
+    shown = table[table["effect_sd"].notna()].iloc[::-1]
+    colours = shown["status"].map({"supported": "#2e7d32", "contradicted": "#b22222"}).fillna("#777777")
+    fig = go.Figure(go.Scatter(
+        x=shown["effect_sd"], y=shown["name"], mode="markers", marker={"color": list(colours), "size": 8},
+        error_x={"type": "data", "symmetric": False, "array": shown["high_sd"] - shown["effect_sd"],
+                 "arrayminus": shown["effect_sd"] - shown["low_sd"]}))
+    fig.add_vline(x=0, line={"color": "#999", "dash": "dot"})
+    fig.update_layout(height=max(200, 22 * len(shown) + 60), margin={"l": 10, "r": 10, "t": 24, "b": 30},
+                      template="plotly_white", xaxis_title="effect (SD of the series), 95% interval",
+                      title={"text": "What moves relations", "font": {"size": 12}}, showlegend=False)
+    return fig
+
+
 @dataclass(frozen=True, repr=False, kw_only=True)
 class EvidenceResult(Result):
-    """``tests``: one row per hypothesis and series; ``verdicts``: one row per hypothesis."""
+    """``tests``: one row per hypothesis and series; ``verdicts``: one row per hypothesis;
+    ``drivers``: one row per factor the hypotheses name, ranked (:mod:`bilateral.explain.drivers`);
+    ``answer``: the sentence answering "what moves relations"."""
 
     case: Case | None = None
     tests: pd.DataFrame | None = None
     verdicts: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
+    answer: str = ""
     adjustment: str = "holm"
     series: dict[str, pd.Series] | None = None
 
@@ -55,6 +77,11 @@ class EvidenceResult(Result):
         if self.verdicts is not None:
             out["contradicted"] = list(self.verdicts.loc[self.verdicts["status"] == "contradicted", "hypothesis"])
             out["supported"] = list(self.verdicts.loc[self.verdicts["status"] == "supported", "hypothesis"])
+        if self.drivers is not None:
+            out["what_moves"] = self.answer
+            top = self.drivers[self.drivers["status"].isin(["supported", "contradicted"])]
+            out["drivers"] = [{"factor": r.factor, "status": r.status, "effect_sd": round(float(r.effect_sd), 3)}
+                              for r in top.itertuples()]
         return out
 
     def tests_of(self, hypothesis: str) -> pd.DataFrame:
@@ -69,6 +96,9 @@ class EvidenceResult(Result):
         if self.case is None or not self.series:
             return {}
         out = {}
+        if self.drivers is not None and self.drivers["effect_sd"].notna().any():
+            out["drivers"] = drivers_figure(self.drivers)
+        days = {e.id: e.day.isoformat() for e in self.case.events}
         for h in self.case.hypotheses:
             ran = self.tests_of(h.id)
             if ran.empty:
@@ -76,7 +106,8 @@ class EvidenceResult(Result):
             ref = ran.iloc[0]["series"]
             values = self.series.get(f"{h.id}|{ref}")
             if values is not None:
-                out[h.id] = series_figure(values, ref, list(h.test.event or []) + list(h.test.at or []))
+                marks = [days.get(m, m) for m in [*(h.test.event or []), *(h.test.at or [])]]
+                out[h.id] = series_figure(values, ref, marks)
         return out
 
 
@@ -91,9 +122,36 @@ def evidence(case: Case, resolver: Any, *, adjust: str = "holm", rng: Any = 0,
     except BilateralError as err:
         return EvidenceResult(available=False, reason=str(err), case=case, adjustment=adjust)
     verdicts = explain.summarise(tests, case)
+    factors = explain.drivers(tests, verdicts, case)
     used = {}
     claims = {h.id: h for h in case.hypotheses}
     for row in tests[tests["status"] != "no data"].itertuples():
         used[f"{row.hypothesis}|{row.series}"] = resolver.series(row.series, claims[row.hypothesis].test.freq)[0]
-    return EvidenceResult(case=case, tests=tests, verdicts=verdicts, adjustment=adjust, series=used,
+    return EvidenceResult(case=case, tests=tests, verdicts=verdicts, drivers=factors,
+                          answer=explain.what_moves(factors), adjustment=adjust, series=used,
                           sources=tuple(tests.attrs.get("sources", ())))
+
+
+@dataclass(frozen=True, repr=False, kw_only=True)
+class CalibrationResult(Result):
+    """The calibration study: false alarm and power by method, n and φ (``study``)."""
+
+    study: pd.DataFrame | None = None
+
+    def table(self) -> pd.DataFrame:
+        return _cited(self.study.copy() if self.study is not None else pd.DataFrame(), self.sources)
+
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        if self.study is not None:
+            outside = self.study[~self.study["in_band"]]
+            out.update(cells=len(self.study), in_band=int(self.study["in_band"].sum()),
+                       outside=[f"{r.method} n={r.n} φ={r.phi}: {r.false_alarm:.3f}" for r in outside.itertuples()])
+        return out
+
+
+def calibration(reps: int, *, seed: int = 0, methods: list[str] | None = None) -> CalibrationResult:
+    """Run :func:`bilateral.explain.calibration.calibrate` with ``reps`` replications per cell."""
+    from bilateral.explain.calibration import calibrate
+
+    return CalibrationResult(study=calibrate(reps, seed=seed, methods=methods))
