@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -193,7 +193,7 @@ def sentences(document: Document) -> list[Sentence]:
             if len(re.findall(r"[A-Za-z]", piece)) < 3:
                 continue
             k = bisect_right(norm, s0) - 1
-            later = [j for j in range(k + 1, len(norm)) if norm[j] < s0 + len(piece)]
+            later = range(k + 1, bisect_left(norm, s0 + len(piece)))
             local_norm = (0, *(norm[j] - s0 for j in later))
             local_orig = (orig[k] + s0 - norm[k], *(orig[j] for j in later))
             end = _map(local_norm, local_orig, len(piece) - 1) + 1

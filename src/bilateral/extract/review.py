@@ -95,7 +95,7 @@ def _event_rows(frame: pd.DataFrame, case_dir: Path) -> list[tuple[int, dict[str
     last = max((int(e.id[1:]) for e in case.events), default=0)
     rows = []
     for index, row in frame[frame["decision"] == "accept"].iterrows():
-        record = {f: row[f].strip() for f in EVENT_FIELDS if f != "id"}
+        record = {f: row[f].strip() for f in EVENT_FIELDS if f in row and f != "id"}
         record["id"] = f"E{last + len(rows) + 1:03d}"
         if record["cameo"] in table.index:
             record["goldstein"] = f"{float(table.at[record['cameo'], 'goldstein']):g}"

@@ -222,7 +222,36 @@ _INTENT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 _THREAT = {"14": "1314", "16": "1312", "17": "1313", "15": "138", "18": "138", "19": "138", "20": "138"}
 _REJECT = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "123"}
 
-_COMPILED = tuple((re.compile(pattern), code, kind == "noun") for pattern, code, kind in RULES)
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (``a|(?:b|c)d`` → ``a``, ``(?:b|c)d``)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        escaped = i > 0 and pattern[i - 1] == "\\"
+        if char in "([" and not escaped:
+            depth += 1
+        elif char in ")]" and not escaped:
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _prefixes(pattern: str) -> tuple[str, ...]:
+    """Literal text every match of ``pattern`` contains (one string per alternative), or ``()`` when an
+    alternative starts with a group or class: a sentence lacking all of them cannot match."""
+    found = []
+    for part in _alternatives(pattern):
+        body = re.sub(r"^(?:\(\?<!-\))?\\b", "", part)
+        literal = re.match(r"[a-z' -]+", body)
+        if literal is None:
+            return ()
+        text = literal.group(0)
+        found.append(text[:-1] if body[literal.end():][:1] in ("?", "*") else text)
+    return tuple(found) if all(found) else ()
+
+
+_COMPILED = tuple((re.compile(pattern), code, kind == "noun", _prefixes(pattern)) for pattern, code, kind in RULES)
 
 
 @dataclass(frozen=True)
@@ -241,7 +270,9 @@ def find_trigger(lower: str, skip: tuple[tuple[int, int], ...] = ()) -> Trigger 
     """The earliest verb-rule match in ``lower`` outside the spans ``skip`` (else the earliest noun-rule
     match), with modality and negation applied."""
     best: tuple[bool, int, int, int, int, str] | None = None
-    for number, (pattern, code, noun) in enumerate(_COMPILED):
+    for number, (pattern, code, noun, prefixes) in enumerate(_COMPILED):
+        if prefixes and not any(p in lower for p in prefixes):
+            continue
         for match in pattern.finditer(lower):
             if any(a <= match.start() < b for a, b in skip):
                 continue
