@@ -11,12 +11,13 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bilateral.case import load_case
-from bilateral.cli.output import Format, console, emit
+from bilateral.cli.output import Format, console, emit, write_file
+from bilateral.data.events.detect import NotEventData
 from bilateral.data.events.files import expand
 from bilateral.data.events.formats import LAYOUTS, csv_layout
-from bilateral.data.store import Store
+from bilateral.data.store import IngestResult, Store
 from bilateral.errors import BilateralError
-from bilateral.measure.index import METRICS, dyad_index
+from bilateral.registry.series import families
 
 app = typer.Typer(help="Ingest event data into the store and inspect it.", no_args_is_help=True)
 
@@ -43,9 +44,14 @@ def ingest(
     date_format: Annotated[str, typer.Option(help="strptime format of --format csv dates.")] = "%Y-%m-%d",
     dedup: Annotated[str, typer.Option(help="id: drop events already stored (same id and date); none.")] = "id",
     case: Annotated[str | None, typer.Option(help="Also store this case's own coded events.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ingest files already stored again, replacing their "
+                                        "earlier rows (e.g. after a wrong --format).")] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Ingest event files; ends with rows read = stored + quarantined + duplicates."""
+    """Ingest event files; ends with rows read = stored + quarantined + duplicates.
+
+    Files found in a folder or by a pattern that are no event data (a README) are skipped with a note.
+    """
     if fmt == "csv":
         layout = csv_layout(_parse_map(mapping or ""), date_format=date_format)
     elif fmt is None:
@@ -54,6 +60,7 @@ def ingest(
         layout = LAYOUTS[fmt]
     else:
         raise BilateralError(f"unknown --format {fmt!r} — use one of {', '.join(LAYOUTS)}, csv")
+    named = {Path(p) for p in paths or [] if Path(p).is_file()}
     files = expand(paths or [])
     if not files and not case:
         raise BilateralError("nothing to ingest — name event files, folders or patterns (or --case)")
@@ -66,24 +73,42 @@ def ingest(
             task = progress.add_task("ingesting", total=len(files))
             for path in files:
                 progress.update(task, description=f"ingesting {path.name}")
-                results.append(db.ingest(path, layout, dedup=dedup))
+                try:
+                    results.append(db.ingest(path, layout, dedup=dedup, force=force))
+                except NotEventData as err:
+                    if path in named:  # named on its own it must be event data; in a folder it may be a README
+                        raise
+                    results.append(IngestResult.not_event_data(path, err))
                 progress.advance(task)
         for result in results:
-            skipped += result.skipped
+            skipped += result.skipped and not result.note
             for i, value in enumerate((result.read, result.stored, result.quarantined, result.duplicates)):
                 totals[i] += value
             if result.quarantined or result.skipped:
                 console.print(str(result), style="yellow" if result.quarantined else "dim", highlight=False)
-        console.print(f"{len(results) - skipped} files: {totals[0]:,} rows read = {totals[1]:,} stored + "
+            if result.note and not result.skipped:
+                console.print(f"{result.path}: {result.note}", style="dim", highlight=False)
+        ingested = sum(not r.skipped for r in results)
+        console.print(f"{ingested} files: {totals[0]:,} rows read = {totals[1]:,} stored + "
                       f"{totals[2]:,} quarantined + {totals[3]:,} duplicates"
                       + (f"; {skipped} already ingested, skipped" if skipped else ""), highlight=False)
         console.print(f"store: {db.path}", style="dim")
 
 
 @app.command()
-def quarantine(limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+def remove(target: Annotated[str, typer.Argument(help="An ingested file (its path) or a dataset name.")],
+           store: StoreOpt = None) -> None:
+    """Remove an ingested file or a whole dataset, with its events and quarantined rows, in one transaction."""
+    with Store(store) as db:
+        console.print(str(db.remove(target)), highlight=False)
+
+
+@app.command()
+def quarantine(limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
                fmt: FormatOpt = Format.table, output: OutOpt = None, store: StoreOpt = None) -> None:
     """List quarantined rows with file, line and reason."""
+    if limit < 0:
+        raise BilateralError(f"--limit {limit}: give a number of rows, 0 or more (0 lists all)")
     with Store(store, read_only=True) as db:
         emit(db.quarantine(limit), fmt, output, title="quarantine", columns=["path", "line", "reason"])
 
@@ -115,9 +140,10 @@ def _day(text: str | None, option: str, *, last: bool = False) -> date | None:
 def index(
     a: Annotated[str, typer.Argument(help="First state, ISO3 (e.g. RUS).")],
     b: Annotated[str, typer.Argument(help="Second state, ISO3 (e.g. JPN).")],
-    freq: Annotated[str, typer.Option(help="day, week, month, quarter or year.")] = "month",
+    freq: Annotated[str, typer.Option(help="D/W/M/Q/Y or day, week, month, quarter, year.")] = "month",
     directed: Annotated[bool, typer.Option(help="Only A→B events.")] = False,
-    metric: Annotated[list[str] | None, typer.Option(help=f"Metrics to keep: {', '.join(METRICS)}.")] = None,
+    metric: Annotated[list[str] | None, typer.Option(
+        help=f"Metrics to keep: {', '.join(families()['events'])}.")] = None,
     dedup: Annotated[str, typer.Option(help="none or one-a-day (Schrodt).")] = "none",
     start: Annotated[str | None, typer.Option("--from", help="First day (YYYY[-MM[-DD]]).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY[-MM[-DD]]).")] = None,
@@ -128,16 +154,17 @@ def index(
     store: StoreOpt = None,
 ) -> None:
     """The A–B relations index from the stored events; empty periods are kept and marked."""
-    with Store(store, read_only=True) as db:
-        table = dyad_index(db.table(), a.upper(), b.upper(), freq=freq, directed=directed, metrics=metric,
-                           dedup=dedup, start=_day(start, "--from"),
-                           end=_day(end, "--to", last=True), datasets=dataset)
-    frame = table.reset_index().assign(period=lambda f: f["period"].astype(str))
-    emit(frame, fmt, output, title=f"{a.upper()}–{b.upper()} ({freq}) sources: {', '.join(table.attrs['sources'])}")
-    if plot:
-        from bilateral.report.figures import index_figure
+    from bilateral.analysis.panel import dyad_relations
 
+    result = dyad_relations(a, b, store=store, freq=freq, directed=directed, metrics=metric, dedup=dedup,
+                            start=_day(start, "--from"), end=_day(end, "--to", last=True), datasets=dataset)
+    table = result.index
+    a, b = result.dyad
+    frame = table.reset_index().assign(period=lambda f: f["period"].astype(str))
+    emit(frame, fmt, output, title=f"{a}–{b} ({freq}) sources: {', '.join(table.attrs['sources'])}")
+    if plot:
         if plot.suffix != ".html":
             raise BilateralError(f"--plot {plot}: write the chart as .html (it opens offline)")
-        index_figure(table).write_html(plot, include_plotlyjs=True)
+        figure = result.figures()["index"]
+        write_file(plot, lambda path: figure.write_html(path, include_plotlyjs=True), "--plot")
         console.print(f"chart written to {plot}", style="dim")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -29,13 +31,33 @@ def _cell(value: object, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def check_writable(path: Path, option: str = "--output") -> None:
+    """Raise a :class:`BilateralError` naming ``option`` unless a file can be written at ``path``."""
+    if path.is_dir():
+        raise BilateralError(f"{option} {path}: that is a folder — name a file inside it, e.g. {path / 'out.csv'}")
+    if not path.parent.is_dir():
+        raise BilateralError(f"{option} {path}: the folder {path.parent} does not exist — create it first")
+    if (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK):
+        raise BilateralError(f"{option} {path}: not writable — choose another file")
+
+
+def write_file(path: Path, write: Callable[[Path], object], option: str = "--output") -> None:
+    """Write ``path`` with ``write(path)``; an unwritable place is a :class:`BilateralError` naming ``option``."""
+    check_writable(path, option)
+    try:
+        write(path)
+    except OSError as err:
+        raise BilateralError(f"{option} {path}: cannot write it ({err.strerror or err}) — choose another file "
+                             "or free disk space") from None
+
+
 def emit(frame: pd.DataFrame, fmt: Format, out: Path | None = None, *, title: str = "",
          columns: list[str] | None = None, width: int = 60) -> None:
     """Print or write ``frame``; ``columns`` picks what the terminal table shows (all otherwise)."""
     if fmt is Format.parquet:
         if out is None:
             raise BilateralError("--format parquet writes a file — add --output FILE.parquet")
-        frame.to_parquet(out, index=False)
+        write_file(out, lambda path: frame.to_parquet(path, index=False))
         console.print(f"wrote {len(frame)} rows to {out}", style="dim")
         return
     if fmt is Format.csv:
@@ -53,7 +75,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None = None, *, title: st
         console.print(f"{len(frame)} rows")
         return
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_file(out, lambda path: path.write_text(text, encoding="utf-8"))
         console.print(f"wrote {len(frame)} rows to {out}", style="dim")
     else:
         print(text, end="" if text.endswith("\n") else "\n")

@@ -81,6 +81,12 @@ class IngestResult:
                 f"{self.quarantined:,} quarantined + {self.duplicates:,} duplicates")
 
 
+    @classmethod
+    def not_event_data(cls, path: Path, err: NotEventData) -> IngestResult:
+        """The result of a file in a folder that is no event data: skipped, with what was seen."""
+        return cls(str(path), "?", 0, 0, 0, 0, skipped=True, note=f"skipped, not event data ({err.why})")
+
+
 @dataclass(frozen=True)
 class RemoveResult:
     """What :meth:`Store.remove` deleted."""
@@ -217,8 +223,7 @@ class Store:
             try:
                 results.append(self._ingest_file(file, layout, dedup, force))
             except NotEventData as err:
-                results.append(IngestResult(str(file), "?", 0, 0, 0, 0, skipped=True,
-                                            note=f"skipped, not event data ({err.why})"))
+                results.append(IngestResult.not_event_data(file, err))
         return results
 
     def _ingest_file(self, path: Path, layout: Layout | None, dedup: str, force: bool) -> IngestResult:
@@ -449,7 +454,9 @@ class Store:
     def quarantine(self, limit: int | None = None) -> pd.DataFrame:
         sql = """SELECT f.path, q.line, q.reason, q.raw FROM quarantine q JOIN files f USING (file_id)
                  ORDER BY q.file_id, q.line"""
-        return self.con.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).df()
+        if limit:
+            return self.con.execute(sql + " LIMIT ?", [int(limit)]).df()
+        return self.con.execute(sql).df()
 
     def stats(self, by: str = "dataset", top: int = 20) -> pd.DataFrame:
         """Counts by ``dataset`` (with the reconciliation), ``year`` or undirected ``dyad``."""

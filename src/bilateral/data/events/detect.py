@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from bilateral.data.events.formats import GDELT1, GDELT1_HISTORICAL, GDELT2, ICEWS, PHOENIX, POLECAT, Layout
@@ -22,24 +23,27 @@ class NotEventData(BilateralError):
 def recognise(path: Path) -> tuple[Layout, str]:
     """The layout of ``path`` and the reason it was chosen.
 
-    ICEWS and POLECAT by their header line; GDELT and Phoenix (no header) when every sampled line
-    (up to five, read from the first 64 KiB) has that layout's number of tab-separated fields and
-    an eight-digit date in the second. Anything else is :class:`NotEventData`.
+    ICEWS and POLECAT by a header line naming all their columns (in any order); GDELT and Phoenix
+    (no header) when more than half the sampled lines (up to five, read from the first 64 KiB)
+    have that layout's number of tab-separated fields and an eight-digit date in the second, so
+    one damaged line does not hide the layout. Anything else is :class:`NotEventData`.
     """
     lines = sample(path)
     packed = "" if compression(path) == "none" else f" ({compression(path)})"
-    fields = lines[0].split("\t") if lines else []
-    if fields[:2] == ["Event ID", "Event Date"]:
-        layout = POLECAT if {"Event Type", "Actor Country"} <= set(fields) else ICEWS
-        return layout, f"{layout.name}{packed}: its header names {len(fields)} columns starting 'Event ID', " \
-                       f"'Event Date'" + (" with 'Event Type', 'Actor Country'" if layout is POLECAT else "")
+    fields = {name.strip() for name in lines[0].split("\t")} if lines else set()
+    for layout in (POLECAT, ICEWS):
+        if set(layout.columns) <= fields:
+            return layout, (f"{layout.name}{packed}: its header line names all {len(layout.columns)} columns "
+                            f"of the {layout.name} layout")
     rows = [line.split("\t") for line in lines if line.strip()]
-    widths = {len(row) for row in rows}
-    if len(widths) == 1 and (width := widths.pop()) in _BY_WIDTH \
-            and all(len(row[1]) == 8 and row[1].isdigit() for row in rows):
-        layout = _BY_WIDTH[width]
-        return layout, (f"{layout.name}{packed}: {len(rows)} of {len(rows)} sampled lines have {width} "
-                        "tab-separated fields and an 8-digit date in the second")
+    widths = Counter(len(row) for row in rows)
+    if widths:
+        width = widths.most_common(1)[0][0]
+        dated = sum(len(row) == width > 1 and len(row[1]) == 8 and row[1].isdigit() for row in rows)
+        if width in _BY_WIDTH and 2 * dated > len(rows):
+            layout = _BY_WIDTH[width]
+            return layout, (f"{layout.name}{packed}: {dated} of {len(rows)} sampled lines have {width} "
+                            "tab-separated fields and an 8-digit date in the second")
     first = lines[0] if lines else ""
     shown = first[:80] + ("…" if len(first) > 80 else "")
     seen = (f"{len(rows)} sampled lines with {', '.join(map(str, sorted({len(r) for r in rows})))} "
