@@ -179,12 +179,14 @@ def test_review_accepts_into_a_case_that_still_validates(news, case, lexicon, ca
     frame["decision"] = ["accept", "reject", "accept", ""]
     frame.loc[0, "cameo"] = "036"  # an edit: goldstein and quad_class follow the code
     review = write_review(frame, tmp_path / "review.csv")
+    last = max(int(e.id[1:]) for e in load_case(case_copy).events)
+    first, second = f"E{last + 1:03d}", f"E{last + 2:03d}"
     result = accept_review(review, case_copy)
-    assert (result.added, result.rejected, result.undecided) == (("E154", "E155"), 1, 1)
+    assert (result.added, result.rejected, result.undecided) == ((first, second), 1, 1)
     assert validate_case(case_copy) == []
     events = load_case(case_copy).table("events").set_index("id")
-    assert (events.loc["E154", "cameo"], events.loc["E154", "goldstein"]) == ("036", 4.0)
-    assert events.loc["E155", "locator"] == frame.loc[2, "locator"]
+    assert (events.loc[first, "cameo"], events.loc[first, "goldstein"]) == ("036", 4.0)
+    assert events.loc[second, "locator"] == frame.loc[2, "locator"]
 
 
 def test_review_problems_are_listed_and_nothing_is_written(news, case, lexicon, case_copy, tmp_path):
