@@ -1,0 +1,71 @@
+"""Results → what the templates show: figures as CSP-safe JSON, tables as rows, files to download.
+
+Nothing here computes a number: figures and tables come from :mod:`bilateral.analysis` results;
+this module only serialises them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028",
+                 0x2029: "\\u2029"}
+
+
+def safe_json(text: str) -> Markup:
+    """JSON text that may sit inside ``<script type="application/json">`` (no ``</script>`` break-out)."""
+    return Markup(text.translate(_JSON_ESCAPES))
+
+
+def figure_json(fig: Any) -> str:
+    """A plotly figure as JSON (plotly's own encoder: numpy arrays, dates)."""
+    return fig.to_json()
+
+
+def figures_json(figures: dict[str, Any]) -> dict[str, Markup]:
+    """Each figure by id as script-safe JSON."""
+    return {name: safe_json(figure_json(fig)) for name, fig in figures.items()}
+
+
+def cell(value: Any) -> Any:
+    """A table cell for a template: missing → "", floats rounded for reading, the rest as is."""
+    if value is None or (not isinstance(value, str | list | tuple | dict) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, pd.Period | pd.Timestamp):
+        return str(value)[:10]
+    return value
+
+
+def rows(frame: pd.DataFrame, limit: int | None = None) -> tuple[list[str], list[list[Any]]]:
+    """(columns, rows of cells) of a table, the index kept as a column when it is named or periodic."""
+    frame = _flat(frame)
+    if limit is not None:
+        frame = frame.head(limit)
+    columns = [str(c) for c in frame.columns]
+    return columns, [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    if isinstance(frame.index, pd.PeriodIndex | pd.DatetimeIndex) or frame.index.name:
+        frame = frame.reset_index()
+    return frame
+
+
+def download(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
+    """A table as CSV or JSON bytes, and its media type; JSON carries the citations."""
+    frame = _flat(frame)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        return buffer.getvalue().encode(), "text/csv; charset=utf-8"
+    records = json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
+    body = {"sources": list(frame.attrs.get("sources", [])), "columns": [str(c) for c in frame.columns],
+            "rows": records}
+    return json.dumps(body, ensure_ascii=False).encode(), "application/json"

@@ -1,0 +1,400 @@
+"""The dashboard over HTTP (FastAPI's TestClient): pages, the live negotiation, bounds and safety."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+import threading
+from concurrent.futures import Future
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from bilateral.analysis.evidence import EvidenceResult
+from bilateral.analysis.negotiation import simulation
+from bilateral.case import load_case
+from bilateral.simulate import load_stakeholders
+from bilateral.web import create_app
+from bilateral.web.pool import Busy, Pool, TooSlow
+
+CASE = "russia-japan"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    store = tmp_path_factory.mktemp("web") / "store.duckdb"  # absent: pages say there is no store
+    application = create_app(CASE, store=store, warm=False, workers=2, queue=4, timeout=600)
+    yield application
+    application.state.dashboard.shutdown()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case(CASE)
+
+
+def scripts(html: str) -> list[str]:
+    return re.findall(r"<script[^>]*>", html)
+
+
+def figure_blocks(html: str) -> dict[str, dict]:
+    found = re.findall(r'<script type="application/json" id="fig-([\w-]+)">(.*?)</script>', html, re.S)
+    return {name: json.loads(text) for name, text in found}
+
+
+def error_message(html: str) -> str:
+    found = re.search(r'id="error-message">(.*?)</p>', html, re.S)
+    return found.group(1) if found else ""
+
+
+def test_overview_answers_the_three_questions_with_figures(client, case):
+    from bilateral.analysis import Analysis
+
+    response = client.get("/overview")
+    assert response.status_code == 200
+    html = unescape(response.text)
+    for question in ("How good are relations", "Which factors move them?", "Is a breakthrough possible?"):
+        assert question in html
+    warmest = Analysis(case).overview.summary()["warmest"]
+    assert "Warmest period in the papers' own events" in html and warmest["period"] in html
+    timeline = figure_blocks(html)["timeline"]
+    points = sum(len(t["x"]) for t in timeline["data"] if t.get("mode") == "markers")
+    assert points == len(case.table("events").dropna(subset=["goldstein"]))
+
+
+def test_every_page_has_the_csp_and_no_inline_script(client):
+    for url in ("/overview", "/case", "/data", "/negotiation?runs=50", "/evidence", "/relations"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        assert response.headers["x-content-type-options"] == "nosniff"
+        for tag in scripts(response.text):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert "http://" not in re.sub(r"<footer>.*</footer>", "", response.text, flags=re.S).replace(
+            "http://www.w3.org", "")
+
+
+def test_plotly_is_served_from_the_plotly_package(client):
+    import plotly
+
+    response = client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert response.content == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_root_redirects_to_the_overview(client):
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/overview"
+
+
+def live(client, **params):
+    response = client.get("/api/negotiation", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def by_model(body: dict) -> dict[str, dict]:
+    columns = body["table"]["columns"]
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in body["table"]["rows"]}
+
+
+def test_live_negotiation_matches_the_analysis_layer(client, case):
+    body = live(client, runs=200, seed=3, model="compromise,eum")
+    sh = load_stakeholders(case).with_values(file=case.scale.name)
+    direct = simulation(sh, ["compromise", "eum"], runs=200, rng=3, workers=1).table().set_index("model")
+    rows = by_model(body)
+    assert list(rows) == ["compromise", "eum"]
+    for name in rows:
+        assert float(rows[name]["bargained"]) == pytest.approx(direct.loc[name, "bargained"], rel=1e-3)
+        assert float(rows[name]["p_breakthrough"]) == pytest.approx(direct.loc[name, "p_breakthrough"], abs=1e-3)
+    assert body["summary"]["runs"] == 200
+    assert {"winsets", "distribution", "eum_trace", "weights"} <= set(body["figures"])
+    rounds = body["rounds"]
+    assert rounds["actors"] == list(sh.actor) and len(rounds["positions"]) == len(rounds["rounds"])
+    assert "200 simulated negotiations" in body["sentence"]
+
+
+def test_a_changed_input_changes_the_result(client, case):
+    sh = load_stakeholders(case)
+    strongest = int(np.argmax(sh.weight))
+    before = by_model(live(client, runs=0, model="compromise"))["compromise"]
+    moved = 100.0 if sh.position[strongest] < 50 else 0.0
+    after = by_model(live(client, runs=0, model="compromise", **{f"p{strongest}": moved}))["compromise"]
+    at = np.arange(sh.n) == strongest
+    edited = sh.with_values(position=np.where(at, moved, sh.position),
+                            position_low=np.minimum(sh.position_low, np.where(at, moved, 1e9)),
+                            position_high=np.maximum(sh.position_high, np.where(at, moved, -1e9)))
+    expected = simulation(edited, "compromise", runs=0).table().set_index("model").loc["compromise", "bargained"]
+    assert float(after["bargained"]) != pytest.approx(float(before["bargained"]), abs=0.5)
+    assert float(after["bargained"]) == pytest.approx(expected, rel=1e-3)
+
+
+def test_same_seed_same_numbers_other_seed_other_draws(client):
+    one = live(client, runs=300, seed=5, model="compromise")
+    again = live(client, runs=300, seed=5, model="compromise")
+    other = live(client, runs=300, seed=6, model="compromise")
+    assert one["table"] == again["table"]
+    assert one["figures"]["distribution"] != other["figures"]["distribution"]
+
+
+def test_negotiation_page_has_one_input_row_per_stakeholder(client, case):
+    sh = load_stakeholders(case)
+    response = client.get("/negotiation", params={"runs": 100, "p0": 40, "v1": 0})
+    assert response.status_code == 200
+    html = response.text
+    assert len(re.findall(r'<input type="range" name="p\d+"', html)) == sh.n
+    assert re.search(r'name="p0" [^>]*value="40.0"', html)
+    payload = json.loads(re.search(r'id="live-payload">(.*?)</script>', html, re.S).group(1))
+    assert payload["runs"] == 100 and [0, "position", 40.0] in payload_edits(payload, client)
+
+
+def payload_edits(payload: dict, client) -> list:
+    dash = client.app.state.dashboard
+    return [list(e) for e in dash.live_request({"p0": "40", "v1": "0"}).edits]
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"runs": "10001"}, "runs: 10,001 is out of range — give a whole number from 0 to 10,000"),
+    ({"runs": "many"}, "runs: 'many' is not a whole number"),
+    ({"seed": "-1"}, "seed: -1 is out of range"),
+    ({"p0": "150"}, "p0: 150 is out of range — give a number from 0 to 100"),
+    ({"s2": "nan"}, "s2: nan is out of range"),
+    ({"p99": "10"}, "p99: no stakeholder 99 — this case has 20"),
+    ({"v0": "maybe"}, "v0: 'maybe' is not 1 or 0"),
+    ({"model": "eum,bogus"}, "model: 'bogus' is not a model"),
+])
+def test_bad_input_is_a_400_with_a_clear_message(client, query, message):
+    api = client.get("/api/negotiation", params=query)
+    assert api.status_code == 400 and api.json()["error"].startswith(message)
+    page = client.get("/negotiation", params=query)
+    assert page.status_code == 400
+    assert message.replace("'", "&#39;") in error_message(page.text)
+    assert "Traceback" not in page.text
+
+
+def test_unknown_case_and_paths_never_reach_the_filesystem(client):
+    for case in ("nope", "../../etc/passwd", "/etc", "russia-japan/../../x"):
+        response = client.get("/overview", params={"case": case})
+        assert response.status_code == 404
+        assert "is not served here — known cases: russia-japan" in error_message(response.text)
+    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/evidence/..%2F..%2Fcase.yaml").status_code in (400, 404)
+    assert client.get("/download/..%2Fx.csv").status_code in (400, 404)
+    assert client.get("/no-such-page").status_code == 404
+
+
+def test_values_are_escaped(client):
+    response = client.get("/case", params={"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_read_only(client):
+    assert client.post("/api/negotiation").status_code == 405
+    assert client.put("/overview").status_code == 405
+
+
+def test_case_page_lists_cited_records_with_search_and_sort(client, case):
+    events = case.table("events")
+    html = client.get("/case").text
+    assert len(re.findall(r"<tr><td>", html)) == len(events)
+    assert "timeline" in figure_blocks(html)
+    factors = client.get("/case", params={"table": "factors", "sort": "name", "desc": 1}).text
+    header = re.search(r'<table id="records">\s*<thead><tr>(.*?)</tr>', factors, re.S).group(1)
+    assert header.endswith("<th scope=\"col\">source</th><th scope=\"col\">locator</th>")
+    names = [unescape(n) for n in re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td>", factors)]
+    assert names == sorted(case.table("factors")["name"], reverse=True)
+    hits = client.get("/case", params={"q": "Neftegorsk"}).text
+    expected = events[events.astype(str).apply(lambda c: c.str.contains("Neftegorsk", case=False)).any(axis=1)]
+    assert 0 < len(re.findall(r"<tr><td>", hits)) == len(expected)
+    assert client.get("/case", params={"table": "secrets"}).status_code == 400
+
+
+def test_tables_download_as_csv_and_json(client, case):
+    csv = client.get("/download/events.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    assert list(pd.read_csv(io.StringIO(csv.text))["id"]) == list(case.table("events")["id"])
+    body = client.get("/download/factors.json").json()
+    assert len(body["rows"]) == len(case.factors) and body["columns"][-2:] == ["source", "locator"]
+    neg = client.get("/download/negotiation.json", params={"runs": 200, "seed": 3, "model": "compromise,eum"}).json()
+    page = live(client, runs=200, seed=3, model="compromise,eum")
+    assert [r["model"] for r in neg["rows"]] == list(by_model(page))
+    assert client.get("/download/events.xlsx").status_code == 400
+
+
+def evidence_result(case) -> EvidenceResult:
+    """A small evidence result in the analysis layer's own shape, for the page's filter and sort."""
+    ids = [h.id for h in case.hypotheses[:3]]
+    verdicts = pd.DataFrame({
+        "hypothesis": ids, "claim": [h.claim for h in case.hypotheses[:3]],
+        "status": ["supported", "contradicted", "no data"], "method": [h.test.method for h in case.hypotheses[:3]],
+        "expect": [h.test.expect for h in case.hypotheses[:3]], "tests": [1, 1, 0],
+        "series": ["unga.agreement", "unga.agreement", ""], "reason": ["", "", "no series"],
+        "source": [h.source for h in case.hypotheses[:3]], "locator": [h.locator for h in case.hypotheses[:3]]})
+    tests = pd.DataFrame({"hypothesis": ids[:2], "series": ["unga.agreement"] * 2,
+                          "status": ["supported", "contradicted"], "effect": [0.42, -0.31],
+                          "ci_low": [0.1, -0.6], "ci_high": [0.7, -0.05]})
+    return EvidenceResult(case=case, tests=tests, verdicts=verdicts, series={}, sources=("seed000",))
+
+
+@pytest.fixture
+def with_evidence(client, case):
+    dash = client.app.state.dashboard
+    done: Future = Future()
+    done.set_result(evidence_result(case))
+    key = (CASE, "evidence")
+    before = dash._parts.get(key)
+    dash._parts[key] = done
+    yield case
+    if before is None:
+        dash._parts.pop(key)
+    else:
+        dash._parts[key] = before
+
+
+def test_evidence_filters_and_sorts_the_verdicts(client, with_evidence):
+    case = with_evidence
+    ids = [h.id for h in case.hypotheses[:3]]
+    html = client.get("/evidence").text
+    assert re.findall(r'<a href="/evidence/(H\d+)\?', html) == ids
+    assert "supported: 1" in html and "contradicted: 1" in html and "no data: 1" in html
+    only = client.get("/evidence", params={"status": "contradicted"}).text
+    assert re.findall(r'<a href="/evidence/(H\d+)\?', only) == [ids[1]]
+    backwards = client.get("/evidence", params={"sort": "hypothesis", "desc": 1}).text
+    assert re.findall(r'<a href="/evidence/(H\d+)\?', backwards) == ids[::-1]
+    assert client.get("/evidence", params={"status": "maybe"}).status_code == 400
+    json_rows = client.get("/download/evidence.json", params={"status": "supported"}).json()["rows"]
+    assert [r["hypothesis"] for r in json_rows] == [ids[0]]
+
+
+def test_a_claim_opens_to_its_seed_lines_tests_and_verdict(client, with_evidence):
+    h = with_evidence.hypotheses[1]
+    html = client.get(f"/evidence/{h.id}").text
+    assert f"{h.source} {h.locator}" in html
+    assert 'id="verdict">contradicted<' in html
+    assert "-0.31" in html and "-0.05" in html  # the effect and its interval
+    assert "@" in html  # the BibTeX of the seed
+    bad = client.get("/evidence/H999")
+    assert bad.status_code == 400 and "is not a hypothesis of russia-japan" in error_message(bad.text)
+
+
+def test_evidence_page_says_it_is_computing_until_the_part_is_ready(tmp_path):
+    app = create_app(CASE, store=tmp_path / "none.duckdb", warm=False)
+    dash = app.state.dashboard
+    gate = threading.Event()
+    dash._parts[(CASE, "evidence")] = dash._background.submit(gate.wait)
+    try:
+        with TestClient(app) as c:
+            html = c.get("/evidence").text
+            assert 'http-equiv="refresh"' in html and "Still computing" in html
+    finally:
+        gate.set()
+        dash.shutdown()
+
+
+def test_data_page_lists_datasets_and_what_to_pull(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("BILATERAL_DATA", str(tmp_path))
+    from bilateral.data import catalog
+
+    html = client.get("/data").text
+    assert str(tmp_path) in html
+    missing = " ".join(catalog.status(tmp_path)["dataset"])
+    assert f"bilateral data pull {missing}" in html
+    assert "no event store yet" in html
+
+
+def test_data_page_reads_the_shared_data(client, shared, monkeypatch):
+    monkeypatch.setenv("BILATERAL_DATA", str(shared / "data"))
+    from bilateral.data import catalog
+
+    frame = catalog.status(shared / "data")
+    html = client.get("/data").text
+    assert len(re.findall(r"<td>complete</td>", html)) == int((frame["state"] == "complete").sum())
+
+
+def test_relations_from_a_store_within_fifty_years(tmp_path, case):
+    from bilateral.data.store import Store
+
+    path = tmp_path / "store.duckdb"
+    events = case.table("events")
+    frame = pd.DataFrame({"event_id": events["id"], "date": events["day"], "precision": events["precision"],
+                          "source_iso3": events["source_iso3"], "source_sector": events["source_actor"],
+                          "target_iso3": events["target_iso3"], "target_sector": events["target_actor"],
+                          "cameo": events["cameo"], "ref": events["source"] + " " + events["locator"]})
+    with Store(path) as store:  # the case's events under a dataset name the index reads (not case:…)
+        store.ingest_frame(frame, "test-events", "events.csv")
+    app = create_app(CASE, store=path, warm=False)
+    dash = app.state.dashboard
+    try:
+        with TestClient(app) as c:
+            dash.compute(("index", CASE, "RUS", "JPN", "Y"), dash.analysis(CASE).event_index, "RUS", "JPN",
+                         "Y").result(timeout=300)
+            response = c.get("/relations", params={"freq": "Y", "from": "1991", "to": "2010"})
+            assert response.status_code == 200
+            rows = re.findall(r"<tr><td>(\d{4})</td>", response.text)
+            assert rows == [str(y) for y in range(1991, 2011)]
+            assert "relations" in figure_blocks(response.text)
+            wide = c.get("/relations", params={"freq": "Y", "from": "1900", "to": "2010"})
+            assert wide.status_code == 400
+            assert "111.0 years asked — give a range of at most 50 years" in error_message(wide.text)
+            assert c.get("/relations", params={"a": "R1"}).status_code == 400
+            csv = c.get("/download/relations.csv", params={"freq": "Y", "from": "1991", "to": "2010"})
+            assert len(pd.read_csv(io.StringIO(csv.text))) == 20
+    finally:
+        dash.shutdown()
+
+
+def test_relations_without_a_store_says_what_to_do(client):
+    dash = client.app.state.dashboard
+    dash.compute(("index", CASE, "RUS", "JPN", "M"), dash.analysis(CASE).event_index, "RUS", "JPN", "M").exception(
+        timeout=300)
+    html = client.get("/relations").text
+    assert "no event store at" in html and "ingest event data" in html
+
+
+def test_a_full_pool_answers_429_and_a_slow_job_503(tmp_path):
+    app = create_app(CASE, store=tmp_path / "none.duckdb", warm=False, workers=1, queue=0)
+    dash = app.state.dashboard
+    gate = threading.Event()
+    blocker = dash.pool.submit(gate.wait)
+    try:
+        with TestClient(app) as c:
+            response = c.get("/api/negotiation", params={"runs": 10})
+            assert response.status_code == 429 and response.headers["retry-after"] == "1"
+            assert "all 1 workers are busy" in response.json()["error"]
+            page = c.get("/negotiation")
+            assert page.status_code == 429 and "try again in a moment" in error_message(page.text)
+    finally:
+        gate.set()
+        blocker.result(timeout=10)
+        dash.shutdown()
+    assert dash.pool.in_flight == 0
+
+
+def test_pool_bounds_and_time_limit():
+    pool = Pool(workers=1, queue=1, timeout=0.05)
+    gate = threading.Event()
+    first = pool.submit(gate.wait)
+    with pytest.raises(TooSlow, match=r"0\.05 s limit"):
+        asyncio.run(pool.run(gate.wait))
+    with pytest.raises(Busy):
+        pool.submit(gate.wait)
+    gate.set()
+    first.result(timeout=5)
+    assert asyncio.run(pool.run(lambda: 7)) == 7
+    pool.shutdown()
