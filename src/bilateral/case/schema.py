@@ -98,6 +98,11 @@ def parse_dated(text: str, precision: Precision) -> date:
 
 
 class Event(Cited):
+    """A dated event. ``source``/``locator`` cover only what the seed states; what the record adds
+    from elsewhere is in ``outside`` with its own ``outside_source``/``outside_locator``. Where that
+    outside knowledge corrects the seed's date, ``date`` is the corrected one and ``seed_date`` the
+    seed's (``1917``, ``1995-05-29`` or a decade such as ``1980s``), and ``flag`` says why."""
+
     id: str = Field(pattern=r"^E\d{3,}$")
     precision: Precision
     date: str
@@ -112,6 +117,10 @@ class Event(Cited):
     ]
     summary: str
     flag: str = ""
+    seed_date: str = Field(default="", pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?|\d{3}0s)?$")
+    outside: str = ""
+    outside_source: str = ""
+    outside_locator: str = ""
 
     @field_validator("date")
     @classmethod
@@ -120,10 +129,29 @@ class Event(Cited):
             parse_dated(text, info.data["precision"])
         return text
 
+    @model_validator(mode="after")
+    def _outside_is_cited(self) -> Event:
+        """Outside knowledge comes with its own citation; a corrected date keeps the seed's, flagged."""
+        given = [bool(self.outside), bool(self.outside_source), bool(self.outside_locator)]
+        if any(given) and not all(given):
+            raise ValueError("outside, outside_source and outside_locator go together: give all three or none")
+        if self.seed_date:
+            if self.seed_date == self.date:
+                raise ValueError(f"seed_date {self.seed_date!r} equals date: leave seed_date empty")
+            if not (self.flag and self.outside):
+                raise ValueError("a corrected date (seed_date set) needs a flag saying why and the outside "
+                                 "knowledge, with its source, that corrects it")
+        return self
+
     @property
     def day(self) -> date:
         """The first day the event's date covers."""
         return parse_dated(self.date, self.precision)
+
+    @property
+    def date_corrected(self) -> bool:
+        """Whether ``date`` corrects the date the seed gives (kept in ``seed_date``)."""
+        return bool(self.seed_date)
 
 
 class Factor(Cited):
