@@ -174,6 +174,28 @@ def test_candidates_carry_provenance(news, case, lexicon):
     assert frame["sha256"].nunique() == 1 and len(frame["sha256"].iloc[0]) == 64
 
 
+def test_later_clauses_give_their_own_candidates(tmp_path, case, lexicon):
+    path = tmp_path / "c.txt"
+    path.write_text("In May 2001 Japan condemned Russia, and it recalled its ambassador from Moscow; Chinese\n"
+                    "officials praised Russia.\n", encoding="utf-8")
+    frame = extract([path], case, lexicon=lexicon)
+    assert list(zip(frame["trigger"], frame["cameo"], frame["source_iso3"], frame["target_iso3"],
+                    frame["date"], strict=True)) == [
+        ("condemned", "111", "JPN", "RUS", "2001-05"), ("recalled its ambassador", "161", "JPN", "RUS", "2001-05"),
+        ("praised", "051", "CHN", "RUS", "2001-05")]
+    text = read_document(path).text
+    assert [text[a:b].replace("\n", " ") for a, b in zip(frame["source_start"], frame["source_end"], strict=True)] == [
+        "Japan", "Japan", "Chinese officials"]
+    assert set(frame["line_start"]) == {1} and set(frame["line_end"]) == {2}
+
+
+def test_several_dates_the_one_nearest_the_trigger_wins(tmp_path, case, lexicon):
+    path = tmp_path / "d.txt"
+    path.write_text("Before the war of 1904, Japan signed a treaty with Russia in 1855.\n", encoding="utf-8")
+    (row,) = extract([path], case, lexicon=lexicon).itertuples()
+    assert (row.trigger, row.date, row.precision) == ("signed", "1855", "year")
+
+
 def test_review_accepts_into_a_case_that_still_validates(news, case, lexicon, case_copy, tmp_path):
     frame = extract([news], case, citation="bbc1997", lexicon=lexicon)
     frame["decision"] = ["accept", "reject", "accept", ""]

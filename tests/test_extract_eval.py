@@ -38,9 +38,9 @@ def test_macro_f1_by_hand():
 @pytest.mark.parametrize(("part", "metric", "floor"), [
     ("held_out", "accuracy", 77.0), ("held_out", "macro_f1", 74.3), ("held_out", "quad_accuracy", 84.4),
     ("held_out", "binary_macro_f1", 90.7), ("held_out", "source_accuracy", 79.6),
-    ("held_out", "target_accuracy", 79.3),
+    ("held_out", "target_accuracy", 80.4),
     ("tuning", "accuracy", 83.5), ("tuning", "quad_accuracy", 90.6), ("tuning", "binary_macro_f1", 95.1),
-    ("tuning", "source_accuracy", 88.7), ("tuning", "target_accuracy", 81.1),
+    ("tuning", "source_accuracy", 89.2), ("tuning", "target_accuracy", 83.2),
     ("all", "accuracy", 81.3), ("all", "quad_accuracy", 88.5), ("all", "binary_macro_f1", 93.7),
 ])
 def test_plover_scores_hold(scores, part, metric, floor):
@@ -54,11 +54,11 @@ def test_seed_events_recalled(shared):
     candidates = extract([shared / "seeds" / name for name in SEEDS], case, lexicon=lexicon)
     found = seed_recall(case, candidates)
     seeded = [e for e in case.events if e.locator.split(":")[0] in SEEDS]
-    assert found["events"] == len(seeded) >= 153
-    assert found["candidates"] == 173
-    # 77 of the 153 events of the case as built from the seeds; events added later can only add matches
-    assert found["recalled"] >= 77 and found["recall"] == pytest.approx(100 * found["recalled"] / len(seeded))
-    assert found["false_per_true"] <= 1.84
+    assert found["events"] == len(seeded) >= 165
+    assert found["candidates"] == 180
+    # 81 of the case's 165 seed events; events added to the case later can only add matches
+    assert found["recalled"] >= 81 and found["recall"] == pytest.approx(100 * found["recalled"] / len(seeded))
+    assert found["true_candidates"] == 67 and found["false_per_true"] <= 1.69
 
 
 def test_rule_stems_never_skip_a_match(shared):

@@ -200,6 +200,14 @@ def _joined(tokens: list[tuple[int, int, str]], left: int, right: int) -> bool:
 _STOP = frozenset(_words("the a an in on at to for by with from as but if while after before since when on"))
 
 
+def _likeliest(phrase: str, claimants: list[tuple[str, str]]) -> str:
+    """The country a phrase names when several claim it: the one whose name starts like the phrase
+    (``Serbian`` → Serbia, not Serbia and Montenegro's successor listed first), else the first."""
+    stem = phrase.lower()[:5]
+    return next((code for code, name in claimants if name.lower().startswith(stem)),
+                claimants[0][0])
+
+
 def _iso3(code: str, known: set[str]) -> str:
     """CountryInfo's code as ISO3 (``TMP`` → ``TLS``, ``ROM`` → ``ROU``; the USSR → ``RUS``); empty if none."""
     if code in SUCCESSORS:
@@ -218,7 +226,7 @@ def _title(name: str) -> str:
 
 @cache
 def _country_info(path: Path) -> tuple[tuple[str, str, str], ...]:
-    """(phrase, ISO3, kind) rows of a CountryInfo file: names, adjectives, capitals, leaders."""
+    """(phrase, code, kind) rows of a CountryInfo file; kind is name, adjective, capital or leader."""
     rows: list[tuple[str, str, str]] = []
     code, section = "", ""
     for line in path.read_text(encoding="latin-1").splitlines():
@@ -227,7 +235,7 @@ def _country_info(path: Path) -> tuple[tuple[str, str, str], ...]:
             if tagged.group(1) == "CountryCode":
                 code = tagged.group(2).strip()
             else:
-                rows.append((_title(tagged.group(2)), code, "country"))
+                rows.append((_title(tagged.group(2)), code, "name"))
         elif stripped in ("<Nationality>", "<Capital>", "<Leaders>"):
             section = stripped[1:-1]
         elif stripped in ("</Nationality>", "</Capital>", "</Leaders>"):
@@ -235,7 +243,8 @@ def _country_info(path: Path) -> tuple[tuple[str, str, str], ...]:
         elif section and stripped and not stripped.startswith("<") and code:
             name = stripped.split()[0]
             if "_" in name and name.upper() == name:
-                rows.append((_title(name), code, {"Leaders": "leader"}.get(section, "country")))
+                rows.append((_title(name), code, {"Leaders": "leader", "Nationality": "adjective"}.get(section,
+                                                                                                        "capital")))
     return tuple(rows)
 
 
@@ -263,13 +272,25 @@ def build_lexicon(case: Case | None = None, *, country_info: Path | None = None)
     if path.is_file():
         rows = _country_info(path)
         known = set(iso3_codes())
+        names: dict[str, str] = {}
+        for name, iso3 in _converter_names():
+            names.setdefault(iso3, name)
+        claims: dict[str, list[tuple[str, str]]] = {}
         surnames: dict[str, set[str]] = {}
         for phrase, code, kind in rows:
             iso3 = _iso3(code, known)
-            if iso3:
-                lexicon.add(phrase, Entry(code=iso3, sector="GOV" * (kind == "leader"), kind=kind))
-                if kind == "leader" and " " in phrase:
-                    surnames.setdefault(phrase.split()[-1], set()).add(iso3)
+            if not iso3:
+                continue
+            forms = [phrase] + [phrase + "s"] * (kind == "adjective" and phrase.endswith(("an", "i")))
+            for form in forms:
+                claims.setdefault(form, []).append((iso3, names.get(iso3, "")))
+            if kind == "leader" and " " in phrase:
+                surnames.setdefault(phrase.split()[-1], set()).add(iso3)
+        for phrase, claimants in claims.items():
+            lexicon.add(phrase, Entry(code=_likeliest(phrase, claimants), kind="country"))
+        for phrase, code, kind in rows:
+            if kind == "leader" and (iso3 := _iso3(code, known)):
+                lexicon.add(phrase, Entry(code=iso3, sector="GOV", kind="leader"), replace=True)
         for surname, codes in surnames.items():
             if len(codes) == 1 and len(surname) >= 4:
                 lexicon.add(surname, Entry(code=next(iter(codes)), sector="GOV", kind="leader"))

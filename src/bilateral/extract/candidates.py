@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +80,8 @@ def parse(sentence: Sentence, lexicon: Lexicon, dated: Dated | None) -> Parsed:
     spans = tuple((m.start, m.end) for m in mentions) + tuple(
         (m.start(), m.end()) for m in REPORTING.finditer(lower))
     intro = _INTRO.match(text)
+    if intro and not any(intro.end() <= m.start <= intro.end() + 6 for m in mentions):
+        intro = None  # an introductory clause is one followed by the subject ("In …, Iraq said")
     trigger = (find_trigger(lower, (*spans, intro.span())) if intro else None) or find_trigger(lower, spans)
     if trigger is None or not mentions:
         return Parsed(sentence, mentions, trigger, dated, None, None)
@@ -175,9 +177,49 @@ def _row(parsed: Parsed, number: int, *, known: set[str], dyad: Sequence[str], c
 
 
 def parse_document(document: Document, lexicon: Lexicon) -> list[Parsed]:
-    """Every sentence of ``document``, dated in reading order and parsed."""
+    """Every sentence of ``document``, dated in reading order and parsed; a sentence with several
+    explicit dates takes the one nearest its trigger."""
     tracker = DateTracker(document.date)
-    return [parse(s, lexicon, tracker.date(s.text)) for s in sentences(document)]
+    parsed = []
+    for sentence in sentences(document):
+        dated = tracker.date(sentence.text)
+        reading = parse(sentence, lexicon, dated)
+        if reading.trigger is not None and (near := tracker.nearest(sentence.text, reading.trigger.start)):
+            reading = replace(reading, dated=near)
+        parsed.append(reading)
+        parsed.extend(_clauses(sentence, reading, lexicon))
+    return parsed
+
+
+_CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|and then)\s)|\s+and then\s+")
+
+
+def _clauses(sentence: Sentence, first: Parsed, lexicon: Lexicon) -> list[Parsed]:
+    """Further events of a sentence: each later clause (after ``;`` or ``, and``/``, but``…) with a
+    trigger of its own, read as a sentence of its own; without an actor before its trigger it takes
+    the sentence's source (``Japan protested, and recalled its ambassador``). Offsets stay the
+    sentence's."""
+    if first.trigger is None:
+        return []
+    cuts = [m.end() for m in _CLAUSE.finditer(sentence.text) if m.start() > first.trigger.end]
+    found = []
+    for start, end in zip(cuts, [*cuts[1:], len(sentence.text)][: len(cuts)], strict=True):
+        reading = parse(sentence.part(start, end), lexicon, first.dated)
+        trigger = reading.trigger
+        if trigger is None or trigger.code == first.trigger.code:
+            continue
+        mentions = tuple(_shift(m, start) for m in reading.mentions)
+        source, target = _shift(reading.source, start), _shift(reading.target, start)
+        if not any(m.end <= trigger.start + start for m in mentions):
+            source, target = first.source, target or first.target
+        if source or target:
+            found.append(Parsed(sentence, mentions, replace(trigger, start=trigger.start + start,
+                                                              end=trigger.end + start), first.dated, source, target))
+    return found
+
+
+def _shift(mention: ActorMention | None, by: int) -> ActorMention | None:
+    return None if mention is None else replace(mention, start=mention.start + by, end=mention.end + by)
 
 
 def extract(paths: Iterable[str | Path], case: Case | None = None, *, citation: str = "",

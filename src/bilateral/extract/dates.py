@@ -69,8 +69,17 @@ class DateTracker:
 
     def explicit(self, text: str) -> tuple[Dated, tuple[int, int]] | None:
         """The first, most precise explicit date in ``text`` and its span, without moving the anchor."""
+        found = self.all_explicit(text)
+        return found[0] if found else None
+
+    def all_explicit(self, text: str) -> list[tuple[Dated, tuple[int, int]]]:
+        """Every explicit date in ``text`` with its span, left to right; where patterns overlap the
+        most precise wins."""
+        found: list[tuple[Dated, tuple[int, int]]] = []
         for rule, pattern in PATTERNS:
             for match in pattern.finditer(text):
+                if any(a < match.end() and match.start() < b for _, (a, b) in found):
+                    continue
                 parts = match.groupdict()
                 year = int(parts["year"])
                 month = MONTHS[parts["month"].lower().rstrip(".")] if parts.get("month") else (
@@ -81,18 +90,34 @@ class DateTracker:
                 except ValueError:
                     continue
                 precision = "day" if day else "month" if month else "approx" if rule == "decade" else "year"
-                return Dated(_write(year, month, day), precision, rule), match.span()
-        return None
+                found.append((Dated(_write(year, month, day), precision, rule), match.span()))
+        return sorted(found, key=lambda item: item[1])
+
+    def nearest(self, text: str, position: int) -> Dated | None:
+        """When ``text`` has several explicit dates, the one belonging to the trigger at ``position``:
+        the first after it in the same clause (no comma or semicolon between), else the last before it
+        in the same clause, else the nearest. It becomes the anchor; ``None`` with fewer than two."""
+        found = self.all_explicit(text)
+        if len(found) < 2:
+            return None
+        after = [d for d, (a, _) in found if a >= position and not re.search(r"[,;]", text[position:a])]
+        before = [d for d, (_, b) in found if b <= position and not re.search(r"[,;]", text[b:position])]
+        dated = (after[:1] or before[-1:] or [min(found, key=lambda item: min(abs(item[1][0] - position),
+                                                                                abs(item[1][1] - position)))[0]])[0]
+        self._anchor_at(dated)
+        return dated
+
+    def _anchor_at(self, dated: Dated) -> None:
+        parts = [int(p) for p in dated.date.split("-")]
+        self.anchor = (parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
 
     def date(self, text: str) -> Dated | None:
         """Date ``text`` (one sentence) and move the anchor."""
         found = self.explicit(text)
         relative = RELATIVE.search(text)
         if found is not None and (relative is None or found[1][0] < relative.start()):
-            dated = found[0]
-            parts = [int(p) for p in dated.date.split("-")]
-            self.anchor = (parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
-            return dated
+            self._anchor_at(found[0])
+            return found[0]
         if relative is not None:
             moved = self._relative(relative)
             if moved is not None:

@@ -72,6 +72,15 @@ class Sentence:
         """File offset of character ``position`` of :attr:`text`."""
         return _map(self._norm, self._orig, position)
 
+    def part(self, start: int, end: int) -> Sentence:
+        """Characters ``start``…``end`` of :attr:`text` as a sentence of their own (a clause)."""
+        k = bisect_right(self._norm, start) - 1
+        later = range(k + 1, bisect_left(self._norm, end))
+        norm = (0, *(self._norm[j] - start for j in later))
+        orig = (self._orig[k] + start - self._norm[k], *(self._orig[j] for j in later))
+        return Sentence(self.document, self.index, self.text[start:end], orig[0], _map(norm, orig, end - start - 1) + 1,
+                        norm, orig)
+
     @property
     def lines(self) -> tuple[int, int]:
         """First and last line (1-based) of the sentence in its file."""
