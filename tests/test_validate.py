@@ -83,3 +83,54 @@ def test_non_utf8_file_is_a_problem_not_a_crash(case_copy: Path):
     encoding = [p for p in problems if p.field == "encoding"]
     assert [(p.file, p.line) for p in encoding] == [("leaders.csv", 4)]
     assert "byte 0xe9 is not UTF-8 — save the file as UTF-8" in str(encoding[0])
+
+
+def _problems_of(case_copy: Path, file: str) -> list:
+    return [p for p in validate_case(case_copy) if p.file == file]
+
+
+def test_empty_files_are_problems(case_copy: Path):
+    for name in ("case.yaml", "periods.yaml", "scenarios.yaml"):
+        (case_copy / name).write_text("# nothing here yet\n", encoding="utf-8")
+    problems = validate_case(case_copy)
+    for name in ("case.yaml", "periods.yaml", "scenarios.yaml"):
+        assert any(p.file == name and p.line == 1 and p.message == "the file is empty" for p in problems), name
+
+
+def test_duplicate_and_unhashable_yaml_keys(case_copy: Path):
+    path = case_copy / "periods.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(2, "  name: A second name\n")        # line 3 repeats line 2's key
+    lines.insert(3, "  ? [a, b]\n  : x\n")             # line 4: a list as a key
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = _problems_of(case_copy, "periods.yaml")
+    duplicate = [p for p in problems if p.line == 3 and p.field == "name"]
+    assert duplicate and duplicate[0].message == "duplicate key 'name' (first on line 2)"
+    assert any(p.line == 4 and "is a list or a mapping" in p.message for p in problems)
+
+
+def test_duplicate_leader_ids(case_copy: Path):
+    path = case_copy / "leaders.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.append(lines[3])                                           # the same row again
+    lines.append(lines[4].replace(lines[4].split(",")[0] + ",", lines[2].split(",")[0] + ",", 1))  # another person
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = [p for p in _problems_of(case_copy, "leaders.csv") if p.field == "id"]
+    count = len(lines)
+    assert [(p.line, p.message.split(" ")[0]) for p in problems] == [(count - 1, "duplicate"), (count, "leader")]
+    assert "give each person their own id" in str(problems[1])
+
+
+def test_symlinks_and_bib_file_paths_are_not_followed(case_copy: Path, tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("id: TOP SECRET first line\n", encoding="utf-8")
+    (case_copy / "factors.yaml").unlink()
+    (case_copy / "factors.yaml").symlink_to(secret)
+    bib = case_copy / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("file   = {000_7f62de5ec775ad22.txt}",
+                                                            f"file   = {{{secret}}}", 1), encoding="utf-8")
+    problems = validate_case(case_copy, seeds=tmp_path)
+    assert not any("TOP SECRET" in str(p) for p in problems)
+    assert any(p.file == "factors.yaml" and "symbolic link" in p.message for p in problems)
+    line = next(n for n, t in enumerate(bib.read_text(encoding="utf-8").splitlines(), 1) if "@misc{seed000" in t)
+    assert any(p.file == "sources.bib" and p.line == line and p.field == "seed000.file" for p in problems)

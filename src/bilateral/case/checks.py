@@ -41,6 +41,29 @@ def _unique(parsed: dict[str, Any], kind: str, key: str = "id") -> list[Problem]
     return problems
 
 
+def _leader_ids(parsed: dict[str, Any]) -> list[Problem]:
+    """A leader id may repeat for another tenure of the same person, never for someone else or the same start."""
+    first: dict[str, tuple[Raw, Any]] = {}
+    starts: dict[tuple[str, Any], int] = {}
+    problems = []
+    for raw, leader in _pairs(parsed, "leaders"):
+        if (leader.id, leader.start) in starts:
+            problems.append(Problem(raw.file, raw.line, "id", f"duplicate leader {leader.id!r} starting {leader.start}",
+                                    f"remove the repeated row; the first is on line {starts[leader.id, leader.start]}"))
+            continue
+        starts[leader.id, leader.start] = raw.line
+        if leader.id in first:
+            other_raw, other = first[leader.id]
+            if (other.name, other.country) != (leader.name, leader.country):
+                problems.append(Problem(raw.file, raw.line, "id",
+                                        f"leader id {leader.id!r} is {other.name} ({other.country}) on line "
+                                        f"{other_raw.line} but {leader.name} ({leader.country}) here",
+                                        "give each person their own id"))
+        else:
+            first[leader.id] = (raw, leader)
+    return problems
+
+
 def _citations(parsed: dict[str, Any], seeds: Path | None) -> list[Problem]:
     sources = parsed["sources"]
     problems = []
@@ -71,7 +94,7 @@ def _citations(parsed: dict[str, Any], seeds: Path | None) -> list[Problem]:
         if last < first:
             problems.append(Problem(raw.file, line, "locator", f"line range {first}-{last} is reversed",
                                     "write the first line before the last"))
-        elif seeds is not None and (seeds / seed_file).is_file():
+        elif seeds is not None and (seeds / seed_file).is_file() and not (seeds / seed_file).is_symlink():
             length = len((seeds / seed_file).read_text(encoding="utf-8").splitlines())
             if last > length:
                 problems.append(Problem(raw.file, line, "locator",
@@ -254,6 +277,7 @@ def cross_check(parsed: dict[str, Any], seeds: Path | None) -> list[Problem]:
         if kind != "leaders":
             problems += _unique(parsed, kind)
     problems += _unique(parsed, "stakeholders", "actor")
+    problems += _leader_ids(parsed)
     problems += _citations(parsed, seeds)
     problems += _countries(parsed)
     problems += _references(parsed)

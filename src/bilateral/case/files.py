@@ -21,7 +21,11 @@ class LineDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """A safe loader that records duplicate and unhashable keys instead of losing or crashing on them."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.key_problems: list[tuple[int, str, str, str]] = []
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -30,8 +34,19 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     data.line, data.key_lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            loader.key_problems.append((line, "key", f"the key {key!r} is a list or a mapping",
+                                        "write keys as plain words, e.g. 'name: …'"))
+            continue
+        if key in data:
+            loader.key_problems.append((line, str(key), f"duplicate key {key!r} (first on line {data.key_lines[key]})",
+                                        "keep one of them: YAML would silently use the last"))
+            continue
         data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = key_node.start_mark.line + 1
+        data.key_lines[key] = line
     return data
 
 
@@ -66,8 +81,9 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
     text = read_text(path, problems)
     if text is None:
         return None
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = f"invalid YAML: {err.problem}"
@@ -75,7 +91,14 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
             message += f" ({err.context} on line {err.context_mark.line + 1})"
         problems.append(Problem(path.name, mark.line + 1 if mark else 0, "syntax", message,
                                 "fix the indentation or quoting"))
-    return None
+        return None
+    finally:
+        loader.dispose()
+    problems.extend(Problem(path.name, line, field, message, fix) for line, field, message, fix in loader.key_problems)
+    if data is None:
+        problems.append(Problem(path.name, 1, "file", "the file is empty",
+                                "write its content (docs/case-format.md), or remove the file if it is optional"))
+    return data
 
 
 def yaml_records(path: Path, problems: list[Problem]) -> list[Raw]:
@@ -98,7 +121,15 @@ def yaml_records(path: Path, problems: list[Problem]) -> list[Raw]:
 
 
 def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """A file's text as UTF-8; an undecodable byte becomes a problem with its line."""
+    """A file's text as UTF-8; an undecodable byte becomes a problem with its line.
+
+    A symbolic link is not followed (a case folder holds its own files; a link could expose any
+    file on the machine through the error messages): it is a problem, and nothing is read.
+    """
+    if path.is_symlink():
+        problems.append(Problem(path.name, 0, "file", "is a symbolic link, not read",
+                                "copy the file itself into the case folder"))
+        return None
     data = path.read_bytes()
     try:
         return data.decode("utf-8")

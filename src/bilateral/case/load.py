@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,24 @@ def _read(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     elif (text := read_text(bib, problems)) is not None:
         parsed["sources"], bib_problems = parse_bibtex(text)
         problems.extend(bib_problems)
+        problems.extend(_seed_files(parsed["sources"], text))
     return parsed
+
+
+def _seed_files(sources: dict[str, Any], text: str) -> list[Problem]:
+    """A ``file`` field of sources.bib names a seed document by its bare name: a path could make
+    the validator read any file on the machine, so it is a problem and is never opened."""
+    problems = []
+    lines = text.splitlines()
+    for key, entry in sources.items():
+        name = entry.fields.get("file")
+        if name and (Path(name).name != name or name in (".", "..")):
+            opening = re.compile(r"@\w+\s*\{\s*" + re.escape(key) + r"\s*,")
+            line = next((n for n, t in enumerate(lines, start=1) if opening.search(t)), 0)
+            problems.append(Problem("sources.bib", line, f"{key}.file", f"file {name!r} is a path, not a file name",
+                                    "give the seed document's bare file name, e.g. 000_7f62de5ec775ad22.txt"))
+            entry.fields["file"] = ""
+    return problems
 
 
 def validate_case(case: str | Path | None = None, seeds: Path | None = None) -> list[Problem]:
