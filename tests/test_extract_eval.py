@@ -7,9 +7,12 @@ fails here; the held-out third of the PLOVER sentences was not used to tune the 
 from __future__ import annotations
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
-from bilateral.case import load_case
-from bilateral.extract import build_lexicon, evaluate_plover, extract, load_gold, seed_recall
+from bilateral.case import load_case, validate_case
+from bilateral.cli.extract import extract_command
+from bilateral.extract import build_lexicon, evaluate_plover, extract, load_gold, read_review, seed_recall, write_review
 from bilateral.extract.evaluate import macro_f1
 
 SEEDS = ("000_7f62de5ec775ad22.txt", "003_38330fa16acfc2ba.txt")
@@ -59,6 +62,30 @@ def test_seed_events_recalled(shared):
     # 81 of the case's 165 seed events; events added to the case later can only add matches
     assert found["recalled"] >= 81 and found["recall"] == pytest.approx(100 * found["recalled"] / len(seeded))
     assert found["true_candidates"] == 67 and found["false_per_true"] <= 1.69
+
+
+def test_seed_review_file_accepted_rows_validate_as_case_events(shared, case_copy, tmp_path):
+    """`bilateral extract` on the seeds: rows a reviewer keeps (dated, both actors in the case) are
+    accepted into a copy of the case, which still validates with its seed locators checked."""
+    app = typer.Typer()
+    app.command("extract")(extract_command)
+    app.command("other")(lambda: None)
+
+    review = tmp_path / "review.csv"
+    seeds = [str(shared / "seeds" / name) for name in SEEDS]
+    result = CliRunner().invoke(app, ["extract", *seeds, "--case", "russia-japan", "-o", str(review)])
+    assert result.exit_code == 0, result.output
+    frame = read_review(review)
+    assert set(frame["source"]) == {"seed000", "seed003"}
+    actors = {a.id for a in load_case(case_copy).actors}
+    kept = (frame["date"] != "") & frame["source_actor"].isin(actors) & frame["target_actor"].isin(actors)
+    frame["decision"] = kept.map({True: "accept", False: "reject"})
+    write_review(frame, review)
+    before = len(load_case(case_copy).events)
+    result = CliRunner().invoke(app, ["extract", "--accept", str(review), "--case", str(case_copy)])
+    assert result.exit_code == 0, result.output
+    assert len(load_case(case_copy).events) == before + int(kept.sum()) and int(kept.sum()) >= 100
+    assert validate_case(case_copy, seeds=shared / "seeds") == []
 
 
 def test_rule_stems_never_skip_a_match(shared):

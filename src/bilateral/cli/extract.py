@@ -32,7 +32,8 @@ def extract_command(
     case: Annotated[str | None, typer.Option(help="Case (name or folder) whose actors and leaders resolve names; "
                                              "with --accept, the case folder to add events to.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the review file (CSV) here.")] = None,
-    source: Annotated[str, typer.Option("--source", help="Bibliography key written in every row.")] = "",
+    source: Annotated[str, typer.Option("--source", help="Bibliography key written in every row (default: the "
+                                        "--case entry whose file field names the document).")] = "",
     when: Annotated[str | None, typer.Option("--date", help="The documents' own date, YYYY-MM-DD.")] = None,
     accept: Annotated[Path | None, typer.Option("--accept", help="A reviewed file: append its accepted rows to "
                                                 "the --case folder's events.csv.")] = None,

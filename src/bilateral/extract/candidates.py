@@ -233,8 +233,9 @@ def extract(paths: Iterable[str | Path], case: Case | None = None, *, citation: 
     case
         Its actors, leaders and dyad resolve names, offices and categories.
     citation
-        The ``source`` (bibliography key) written in every row; a row's ``locator`` is
-        ``<file name>:L<first>-<last>``.
+        The ``source`` (bibliography key) written in every row; by default, for each document, the
+        key of the case's ``sources.bib`` entry whose ``file`` field is the document's name (the
+        seeds), else empty. A row's ``locator`` is ``<file name>:L<first>-<last>``.
     when
         The documents' own date, for sentences with no date of their own.
     lexicon
@@ -249,9 +250,12 @@ def extract(paths: Iterable[str | Path], case: Case | None = None, *, citation: 
     lexicon = lexicon or build_lexicon(case)
     known = {a.id for a in case.actors} if case is not None else set()
     dyad = tuple(case.dyad) if case is not None else ()
+    by_file = {entry.fields["file"]: key for key, entry in case.sources.items()
+               if entry.fields.get("file")} if case is not None else {}
     rows = []
     for document in documents:
+        cited = citation or by_file.get(document.path.name, "")
         for parsed in parse_document(document, lexicon):
             if parsed.trigger is not None and (parsed.source or parsed.target):
-                rows.append(_row(parsed, len(rows) + 1, known=known, dyad=dyad, citation=citation))
+                rows.append(_row(parsed, len(rows) + 1, known=known, dyad=dyad, citation=cited))
     return pd.DataFrame(rows, columns=list(COLUMNS))
