@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilateral.case import load_case, validate_case
+from bilateral.case import validate_case
 from bilateral.case.schema import Event
 from bilateral.codes import cameo_table
 from bilateral.data.store import IngestResult, Store
@@ -88,11 +88,11 @@ def read_review(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def _event_rows(frame: pd.DataFrame, case_dir: Path) -> list[tuple[int, dict[str, str]]]:
-    """(review line, events.csv record) of each accepted row, with the next free ids."""
-    case = load_case(case_dir)
+def _event_rows(frame: pd.DataFrame, events_text: str) -> list[tuple[int, dict[str, str]]]:
+    """(review line, events.csv record) of each accepted row, with the ids after the case's last."""
     table = cameo_table()
-    last = max((int(e.id[1:]) for e in case.events), default=0)
+    ids = [row.get("id") or "" for row in csv.DictReader(io.StringIO(events_text))]
+    last = max((int(i[1:]) for i in ids if i[:1] == "E" and i[1:].isdigit()), default=0)
     rows = []
     for index, row in frame[frame["decision"] == "accept"].iterrows():
         record = {f: row[f].strip() for f in EVENT_FIELDS if f in row and f != "id"}
@@ -135,9 +135,11 @@ def accept_review(review: str | Path, case_dir: str | Path) -> ReviewResult:
     """
     path, case_dir = Path(review), Path(case_dir)
     frame = read_review(path)
-    rows = _event_rows(frame, case_dir)
     events = case_dir / "events.csv"
+    if not events.is_file():
+        raise BilateralError(f"{case_dir}: no events.csv — give a case folder (bilateral case validate checks one)")
     text = events.read_text(encoding="utf-8")
+    rows = _event_rows(frame, text)
     if rows:
         _check(case_dir, text, rows, path)
         _atomic_write(events, _appended(text, [r for _, r in rows]))
