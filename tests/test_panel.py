@@ -98,6 +98,9 @@ def test_leaders_periods_and_triads(yearly):
     assert yearly.loc["2018", "unga.agreement@RUS-CHN"] > yearly.loc["2018", "unga.agreement@JPN-CHN"]
     assert yearly.attrs["columns"]["unga.agreement@JPN-CHN"]["description"].startswith("JPN–CHN: ")
     assert {"trade.total@RUS-CHN", "mid.ongoing@JPN-CHN", "alliance.defense@RUS-USA"} <= set(yearly.columns)
+    # South Korea is a default third state: Japan's two Asian disputes beside Russia's
+    assert yearly.loc["2005", "unga.agreement@JPN-KOR"] > yearly.loc["2005", "unga.agreement@JPN-CHN"]
+    assert yearly.loc["1996", "mid.ongoing@JPN-KOR"] == 1  # the 1996 Dokdo/Takeshima dispute
 
 
 def test_monthly_panel(monthly):
@@ -127,7 +130,7 @@ def test_orientation_and_other_dyads():
     assert other.attrs["case"] is None and "case.period" not in other.columns
     assert other.loc["2013", "leader.CHN"] == "Xi Jinping"
     assert other.loc["2013", "leader.USA"] == "Obama"
-    assert other.attrs["third"] == ()
+    assert other.attrs["third"] == ("KOR",)  # the default third states (CHN, USA, KOR) not in the dyad
     assert other.loc["2012", "rivalry.tss"] == 1
 
 

@@ -1,5 +1,8 @@
 """The column builders of the panel steps: one function per dataset, ``f(a, b, index) -> frame``.
 
+The all-pairs steps of :mod:`bilateral.measure.yearsteps` that have no function here (contiguity,
+democracy, wars, …) are builders too: ``builders.<step>`` is :func:`from_years` for that step.
+
 Each returns a DataFrame on the given PeriodIndex (yearly, quarterly or monthly) whose columns
 are series of the registry (:mod:`bilateral.registry.series`) built by that step, without the
 ``@A-B`` suffix. Annual *state* variables (alliances, rivalry, IGOs, capabilities, ongoing
@@ -10,6 +13,8 @@ in the period their date falls in.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -30,12 +35,13 @@ from bilateral.data.structural import (
     read_td_rivalries,
     read_tss_rivalries,
 )
-from bilateral.data.structural.states import member_years
 from bilateral.data.structural.dyads import orient
+from bilateral.data.structural.states import member_years
 from bilateral.data.structural.unvotes import ISSUES
 from bilateral.errors import BilateralError
 from bilateral.measure import unga as unga_measure
 from bilateral.measure.mids import dyad_mid_years
+from bilateral.measure.yearsteps import STEPS as YEAR_STEPS
 from bilateral.registry.series import spec
 
 #: Jiji poll countries and the metric names of their columns (``opinion.like_russia`` …).
@@ -242,3 +248,28 @@ def gdelt_graph(a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
     return pd.DataFrame({"gdelt_graph.score": grouped.sum().reindex(index).to_numpy(dtype=float),
                          "gdelt_graph.days": grouped.size().reindex(index).to_numpy(dtype=float)},
                         index=index)
+
+
+def from_years(step: str, a: str, b: str, index: pd.PeriodIndex) -> pd.DataFrame:
+    """The all-pairs step ``step`` (:mod:`bilateral.measure.yearsteps`) for the pair: its directed
+    dyad-years (A first; a state or leader step gives A's ``…_a`` and B's ``…_b`` columns) on ``index``.
+
+    Annual values repeat in each month or quarter; series the registry marks ``Y only`` (annual
+    counts and flows) are left out of monthly and quarterly panels.
+    """
+    from bilateral.measure.dyadyears import dyadyears
+
+    frame = (dyadyears(years=range(index[0].year, index[-1].year + 1)).filter_pairs([(a, b)])
+             .add(step).to_pandas())
+    columns = [c for c in frame.columns if "." in c and (_yearly(index) or spec(c).aggregation != "Y only")]
+    if not columns:
+        raise NotApplicable(f"{step} is annual only — use freq='Y'")
+    by_year = frame.groupby("year")[columns].max()
+    return pd.DataFrame({c: _annual(by_year[c], index) for c in columns}, index=index)
+
+
+def __getattr__(name: str):
+    """The builder of an all-pairs step that has no function here: :func:`from_years` for it."""
+    if name in YEAR_STEPS:
+        return partial(from_years, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

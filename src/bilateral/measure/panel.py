@@ -36,7 +36,7 @@ from bilateral.registry import series as registry
 from bilateral.registry.frequencies import freq_code
 
 FREQS = ("Y", "Q", "M")
-DEFAULT_THIRD = ("CHN", "USA")
+DEFAULT_THIRD = ("CHN", "USA", "KOR")
 #: The panel's steps, in the order ``add(all)`` runs them (the registry's, without the event
 #: index and the case's own series).
 STEPS = tuple(s for s in registry.steps() if s not in (registry.EVENTS, registry.CASE))
@@ -149,7 +149,8 @@ class Panel(pd.DataFrame):
         return out
 
     def _series(self, step: str, **kwargs) -> Panel:
-        """Add the columns of the step's builder (the function of that name in ``builders``)."""
+        """Add the columns of the step's builder (the function of that name in ``builders``; for
+        the all-pairs steps, the step for this pair)."""
         a, b = self.dyad
         return self._with(step, getattr(builders, step)(a, b, self.index, **kwargs))
 
@@ -276,3 +277,45 @@ def step_citations(steps: list[str]) -> list[str]:
     names = list(STEPS) if "all" in steps else list(steps)
     _check_steps(names)
     return registry.citations(names)
+
+
+def parse_dyads(text: str | list[str] | tuple) -> list[tuple[str, str]]:
+    """``"RUS-JPN,RUS-CHN"`` (or a list of ``"A-B"`` strings or pairs) as ISO3 pairs."""
+    parts = [p.strip() for p in text.split(",")] if isinstance(text, str) else list(text)
+    out = []
+    for part in parts:
+        pair = part.split("-") if isinstance(part, str) else list(part)
+        if len(pair) != 2 or not all(pair):
+            raise BilateralError(f"dyad {part!r} is not of the form A-B (e.g. RUS-JPN) — separate dyads with commas")
+        out.append((to_iso3(pair[0].strip()), to_iso3(pair[1].strip())))
+    if not out:
+        raise BilateralError("no dyads given — e.g. RUS-JPN,RUS-CHN,JPN-CHN")
+    return out
+
+
+def panels(dyads: str | list, freq: str = "Y", start: int | str | date = 1946,
+           end: int | str | date | None = None, *, steps: tuple | list = (all,)) -> pd.DataFrame:
+    """The panels of a set of dyads at once (e.g. the triads ``"RUS-JPN,RUS-CHN,JPN-CHN,JPN-KOR,RUS-KOR"``),
+    stacked: columns ``dyad`` (``A-B``), ``period`` and every series of the ``steps``.
+
+    Each dyad's panel is built as :func:`panel` builds it (without a case, so without leader or
+    case columns, and without the triads step); ``attrs`` merges the columns' metadata, sources
+    and, per dyad, the skipped steps.
+    """
+    chosen = [s for s in steps if s is all or s not in ("triads", "leaders")]
+    names = [s for s in STEPS if s not in ("triads", "leaders")] if any(s is all or s == "all" for s in chosen) \
+        else [s for s in chosen if isinstance(s, str)]
+    frames, columns, sources, skipped = [], {}, set(), {}
+    for a, b in parse_dyads(dyads):
+        one = panel(a, b, freq=freq, start=start, end=end, case=None).add(*names)
+        table = pd.DataFrame(one).reset_index()
+        table.insert(0, "dyad", f"{a}-{b}")
+        frames.append(table)
+        columns.update(one.attrs["columns"])
+        sources.update(one.attrs["sources"])
+        if one.attrs["skipped"]:
+            skipped[f"{a}-{b}"] = dict(one.attrs["skipped"])
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs.update({"dyads": [f"{a}-{b}" for a, b in parse_dyads(dyads)], "freq": freq_code(freq, allowed=FREQS),
+                      "steps": names, "columns": columns, "sources": sorted(sources), "skipped": skipped})
+    return out

@@ -19,6 +19,7 @@ from bilateral.data.structural.mids import (
     read_mid_disputes,
     read_mid_dyad_years,
 )
+from bilateral.data.structural.peacesciencer import read_peacesciencer
 from bilateral.data.structural.reign import read_reign_leaders
 from bilateral.data.structural.rivalries import read_td_rivalries, read_tss_rivalries
 from bilateral.data.structural.states import cow_codes, cow_to_iso3, iso3_to_cow
@@ -46,6 +47,7 @@ __all__ = [
     "read_mid_disputes",
     "read_mid_dyad_years",
     "read_nmc",
+    "read_peacesciencer",
     "read_reign_leaders",
     "read_roll_call_issues",
     "read_roll_calls",
