@@ -119,6 +119,7 @@ def test_actors_resolve_offices_by_tenure_and_countries_by_adjective(lexicon):
     (yeltsin,) = lexicon.mentions("Yeltsin arrived.", None)
     assert (yeltsin.actor, yeltsin.codes) == ("yeltsin", ("RUS",))
     assert lexicon.mentions("the islands of japan", None) == []  # country names are proper nouns
+    assert lexicon.mentions("the pro-Russian and anti-Japanese press", None) == []
 
 
 def test_country_info_adds_leaders_and_capitals(shared, case):

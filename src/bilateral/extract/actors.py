@@ -141,7 +141,8 @@ class Lexicon:
         while i < len(tokens):
             for n in range(min(self.spans.get(keys[i], 0), len(tokens) - i), 0, -1):
                 entry = self.entries.get(" ".join(keys[i:i + n]))
-                if entry is not None and (not entry.proper or tokens[i][2][0].isupper()):
+                if entry is not None and (not entry.proper or tokens[i][2][0].isupper()) and (
+                        i == 0 or keys[i - 1] not in ("pro", "anti")):  # pro-Iranian Hizbollah is not Iran
                     hits.append((i, i + n, entry))
                     i += n
                     break
