@@ -291,3 +291,17 @@ def test_store_home_defaults_to_the_user_data_folder(tmp_path: Path, monkeypatch
     assert default_path() == tmp_path / "share/bilateral/store.duckdb"
     monkeypatch.setenv("BILATERAL_HOME", str(tmp_path / "mine"))
     assert default_path() == tmp_path / "mine/store.duckdb"
+
+
+def test_index_ranges_are_bounded(shared: Path, tmp_path: Path):
+    from datetime import date
+
+    from bilateral.measure.index import relations_index
+
+    db = tmp_path / "bounded.duckdb"
+    with Store(db) as store:
+        store.ingest(shared / "data/events/gdelt2/20180326044500.export.CSV")
+    with pytest.raises(BilateralError, match=r"3,652,059 periods at frequency 'D', more than 100,000 — narrow"):
+        relations_index("RUS", "JPN", store=db, freq="day", start=date(1, 1, 1), end=date(9999, 12, 31))
+    monthly = relations_index("USA", "CHN", store=db, freq="month", start=date(1979, 1, 1), end=date(2018, 12, 31))
+    assert len(monthly) == 40 * 12

@@ -45,6 +45,8 @@ METRICS = [registry.SERIES[name].metric for name in registry.steps()[registry.EV
 #: Metrics that add up over directions and periods (registry aggregation ``sum``).
 ADDITIVE = [m for m in METRICS if registry.SERIES[f"{registry.EVENTS}.{m}"].aggregation == "sum"]
 DEDUP = ("none", "one-a-day")
+MAX_PERIODS = 100_000
+"""The most periods an index may span (274 years of days): a wider range is refused, not built."""
 
 
 def _period(column: ir.DateValue, freq: str) -> ir.DateValue:
@@ -122,6 +124,10 @@ def assemble(sums: pd.DataFrame, totals: pd.DataFrame, a: str, b: str, *, freq: 
     if first is None:
         raise BilateralError(f"no {a}–{b} events in the store for this selection — ingest event data "
                              "into the store first (Store.ingest), or widen start and end")
+    span = last.ordinal - first.ordinal + 1
+    if span > MAX_PERIODS:
+        raise BilateralError(f"{first} to {last} is {span:,} periods at frequency {freq!r}, more than "
+                             f"{MAX_PERIODS:,} — narrow start and end or choose a coarser frequency")
     index = pd.period_range(first, last, freq=code, name="period")
     directions = [(a, b)] if directed else [(a, b), (b, a)]
     per_direction = []
