@@ -47,8 +47,9 @@ def median_position(x: list[float], s: list[float], c: list[float]) -> float:
     return min(x[a] for a in range(n) if votes_against[a] <= best + tol)
 
 
-def probability(i: int, j: int, x: list[float], w: list[float], voters: str) -> float:
-    """Pᵢ(j): the share of the votes between xᵢ and xⱼ cast for xᵢ."""
+def vote_probability(i: int, j: int, x: list[float], w: list[float], voters: str, rule: str = "share") -> float:
+    """Pᵢ(j): the share of the votes between xᵢ and xⱼ cast for xᵢ (``rule="share"``), or the net
+    margin of those votes, max(0, Σ v)/Σ|v| (``"net"``, dmasad's replication)."""
     if x[i] == x[j]:
         return 0.0
     top = bottom = 0.0
@@ -58,7 +59,7 @@ def probability(i: int, j: int, x: list[float], w: list[float], voters: str) -> 
         if k == j and voters == "third_parties":
             continue
         vote = w[k] * (abs(x[k] - x[j]) - abs(x[k] - x[i]))
-        if vote > 0:
+        if rule == "net" or vote > 0:  # net: the signed margin, clipped at 0 below
             top += vote
         bottom += abs(vote)
     if bottom <= 0:
@@ -84,7 +85,8 @@ def expected_utility(i: int, j: int, x: list[float], s: list[float], p: float, r
 
 def run_reference(position: list[float], salience: list[float], capability: list[float],
                   scale: tuple[float, float], *, max_rounds: int = 100, tolerance: float = 1e-3,
-                  voters: str = "all", perception: str = "own", offer_choice: str = "smallest_move",
+                  voters: str = "all", probability: str = "share", perception: str = "own",
+                  offer_choice: str = "smallest_move",
                   anchor: str = "mean", q: float = 1.0, t: float = 1.0) -> ReferenceResult:
     """Run the model round by round with loops over actors; same parameters as ExpectedUtility."""
     x = [float(v) for v in position]
@@ -102,7 +104,8 @@ def run_reference(position: list[float], salience: list[float], capability: list
     for round_no in range(1, max_rounds + 1):
         rounds = round_no
         mu = mean_position(x, s, c) if anchor == "mean" else median_position(x, s, c)
-        p = [[probability(i, j, x, w, voters) if i != j else 0.0 for j in range(n)] for i in range(n)]
+        p = [[vote_probability(i, j, x, w, voters, probability) if i != j else 0.0 for j in range(n)]
+             for i in range(n)]
         neutral = [[expected_utility(i, j, x, s, p[i][j], 1.0, mu, span, q, t) if i != j else 0.0
                     for j in range(n)] for i in range(n)]
         security = [sum(neutral[j][i] for j in range(n) if j != i) for i in range(n)]

@@ -15,9 +15,16 @@ from bilateral.simulate import (
     read_stakeholders,
     weighted_mean,
 )
-from bilateral.simulate.eum import MOVE_TOLERANCE, better_offer, offer, risk_exponents
+from bilateral.simulate.eum import (
+    MOVE_TOLERANCE,
+    better_offer,
+    expected_utility,
+    net_vote,
+    offer,
+    risk_exponents,
+)
 from bilateral.simulate.votes import win_probability
-from eum_reference import median_position, probability, run_reference
+from eum_reference import median_position, run_reference, vote_probability
 
 GOLDEN = Path(__file__).parent / "data" / "eum_ec_trace.csv"
 VARIANTS = [
@@ -29,14 +36,24 @@ VARIANTS = [
     {"anchor": "median", "voters": "exclude_i"},
     {"q": 0.5, "t": 0.75},
     {"perception": "receiver", "q": 0.5, "t": 0.5},
+    {"probability": "net"},
 ]
 #: Every combination of the variant choices, with and without a status-quo term (Q < 1).
 ALL_VARIANTS = [
-    {"voters": v, "perception": p, "offer_choice": o, "anchor": a, **qt}
-    for v, p, o, a, qt in itertools.product(("all", "exclude_i", "third_parties"), ("own", "receiver"),
-                                            ("smallest_move", "largest_gain"), ("mean", "median"),
-                                            ({}, {"q": 0.5, "t": 0.5}))
+    {"voters": v, "probability": pr, "perception": p, "offer_choice": o, "anchor": a, **qt}
+    for v, pr, p, o, a, qt in itertools.product(("all", "exclude_i", "third_parties"), ("share", "net"),
+                                                ("own", "receiver"), ("smallest_move", "largest_gain"),
+                                                ("mean", "median"), ({}, {"q": 0.5, "t": 0.5}))
 ]
+#: dmasad/BDM_DecisionModel_Replication @ aa3899a, Testing.ipynb: round 1 on the EC data (Q = T = 1)
+#: with the net-vote P — each actor's risk exponent and Belgium's expected utility against each rival.
+DMASAD_RISK = {"Netherlands": 1.1271980463013587, "Belgium": 0.7809178391316438, "Luxembourg": 0.5000000000000001,
+               "Germany": 1.1271980463013587, "France": 1.0778922989239863, "Italy": 1.0778922989239863,
+               "UK": 2.000000000000001, "Ireland": 0.5247821721738853, "Denmark": 1.4716965449819073,
+               "Greece": 1.1404794480175189}
+DMASAD_BELGIUM_EU = {"Denmark": -0.3751669542544107, "France": -0.12290936745034992, "Germany": -0.1055122924983457,
+                     "Greece": 0.0, "Ireland": 0.0, "Italy": -0.12290936745034992, "Luxembourg": 0.7034516927698495,
+                     "Netherlands": -0.1055122924983457, "UK": -0.6709172284384823}
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +193,49 @@ def test_equal_securities_give_neutral_risk():
     assert np.all(r == 1.0)
 
 
+def belgium_expected_utilities(ec, model: ExpectedUtility) -> dict[str, float]:
+    """Belgium's EUᵢ(j) against each rival in round 1, from the compiled pieces: the model's round-1
+    risk exponent, P from ``win_probability`` (and ``net_vote`` for the net variant)."""
+    r = model.history(Batch.of(ec))["r"][0]
+    x = ec.position
+    y = (x - x.min()) / (x.max() - x.min())
+    p = win_probability(y[None], ec.weight[None], model.voters)[0]
+    if model.probability == "net":
+        net_vote(p)
+    b = list(ec.actor).index("Belgium")
+    out = {}
+    for j, name in enumerate(ec.actor):
+        if j != b:
+            d = abs(y[b] - y[j])
+            us, uf, usq = 2 - 4 * (0.5 - 0.5 * d) ** r[b], 2 - 4 * (0.5 + 0.5 * d) ** r[b], 2 - 4 * 0.5 ** r[b]
+            out[name] = expected_utility(p[b, j], ec.salience[j], us, uf, usq)
+    return out
+
+
+def test_net_vote_reproduces_dmasads_replication(ec):
+    """With ``probability="net"`` the round-1 risk exponents and Belgium's expected utilities equal the
+    output of dmasad's independent implementation (its Testing notebook) to 1e-12."""
+    model = ExpectedUtility(probability="net")
+    risk = dict(zip(ec.actor, model.history(Batch.of(ec))["r"][0], strict=True))
+    assert risk == pytest.approx(DMASAD_RISK, abs=1e-12)
+    assert belgium_expected_utilities(ec, model) == pytest.approx(DMASAD_BELGIUM_EU, abs=1e-12)
+    default = belgium_expected_utilities(ec, ExpectedUtility())
+    assert default != pytest.approx(DMASAD_BELGIUM_EU, abs=1e-3)  # the share P is another reading
+
+
+def test_net_vote_is_the_clipped_margin():
+    """P_net = max(0, 2P − 1) of the share P; against the oracle's direct signed sum."""
+    rng = np.random.default_rng(3)
+    x, w = rng.uniform(0, 1, (1, 7)), rng.uniform(0, 1, (1, 7))
+    for voters in ("all", "exclude_i", "third_parties"):
+        p = win_probability(x, w, voters)[0]
+        net_vote(p)
+        for i in range(7):
+            for j in range(7):
+                expected = vote_probability(i, j, list(x[0]), list(w[0]), voters, "net") if i != j else 0.0
+                assert p[i, j] == pytest.approx(expected, abs=1e-12)
+
+
 @pytest.mark.parametrize("voters", ["all", "exclude_i", "third_parties"])
 def test_win_probability_matches_the_direct_sum(voters):
     rng = np.random.default_rng(7)
@@ -185,7 +245,7 @@ def test_win_probability_matches_the_direct_sum(voters):
     for r in range(20):
         for i in range(9):
             for j in range(9):
-                expected = probability(i, j, list(x[r]), list(w[r]), voters) if i != j else 0.0
+                expected = vote_probability(i, j, list(x[r]), list(w[r]), voters) if i != j else 0.0
                 assert p[r, i, j] == pytest.approx(expected, abs=1e-12)
     if voters == "all":
         off = ~np.eye(9, dtype=bool) & (x[:, :, None] != x[:, None, :])

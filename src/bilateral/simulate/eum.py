@@ -36,7 +36,9 @@ Voters = Literal["all", "exclude_i", "third_parties"]
 Perception = Literal["own", "receiver"]
 OfferChoice = Literal["smallest_move", "largest_gain"]
 Anchor = Literal["mean", "median"]
+Probability = Literal["share", "net"]
 PERCEPTION = {"own": 0, "receiver": 1}
+PROBABILITY = {"share": 0, "net": 1}
 OFFER_CHOICE = {"smallest_move": 0, "largest_gain": 1}
 ANCHOR = {"mean": 0, "median": 1}
 KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
@@ -148,6 +150,21 @@ def offer(a: float, b: float, x_i: float, x_j: float, min_move: float = 0.0) -> 
 
 
 @numba.njit(cache=True)
+def net_vote(p: np.ndarray) -> None:
+    """p ← the net-vote probability of dmasad's replication of Scholz et al. (2011)
+    (github.com/dmasad/BDM_DecisionModel_Replication, ``Actor.calculate_prob``):
+
+        Pᵢ(j) = max(0, Σₖ vₖ(i, j)) / Σₖ |vₖ(i, j)|
+
+    the margin of i's votes over j's rather than i's share of them. Over the same voters the net
+    margin is Σ⁺ − Σ⁻ = (2P − 1)·Σ|v| with P the share, so this is max(0, 2P − 1), 0 on the diagonal."""
+    n = p.shape[0]
+    for i in range(n):
+        for j in range(n):
+            p[i, j] = max(0.0, 2 * p[i, j] - 1) if i != j else 0.0
+
+
+@numba.njit(cache=True)
 def better_offer(offer_choice: int, move: float, gain: float, best_move: float, best_gain: float,
                  min_move: float) -> bool:
     """Whether an offer (its move, its sender's gain B) beats the best so far. ``smallest_move`` (0):
@@ -174,8 +191,8 @@ def merge_positions(x: np.ndarray, min_move: float) -> None:
 
 @numba.njit(cache=True)
 def _round(x: np.ndarray, s: np.ndarray, w: np.ndarray, x0: float, span: float, lo: float, hi: float,
-           voters: int, perception: int, offer_choice: int, anchor: int, q: float, t: float,
-           new: np.ndarray, r: np.ndarray, sender: np.ndarray, kind: np.ndarray, order: np.ndarray,
+           voters: int, probability: int, perception: int, offer_choice: int, anchor: int, q: float,
+           t: float, new: np.ndarray, r: np.ndarray, sender: np.ndarray, kind: np.ndarray, order: np.ndarray,
            work: np.ndarray, pairs: np.ndarray) -> float:
     """One round for one draw: μ, P, EU at r = 1, r, EU with r, every receiver's chosen offer, all
     applied at once and clamped to [lo, hi]. Writes ``new``, ``r``, ``sender`` (−1: none) and
@@ -193,6 +210,8 @@ def _round(x: np.ndarray, s: np.ndarray, w: np.ndarray, x0: float, span: float, 
         d_mu[i] = abs(x[i] - mu) / span
         sec[i] = 0.0
     win_matrix(y[:n], w, voters, p, order, work[:5])
+    if probability == 1:
+        net_vote(p)
     for i in range(n):
         near[i, i] = far[i, i] = math.log(0.5)
         for j in range(i + 1, n):
@@ -231,8 +250,8 @@ def _round(x: np.ndarray, s: np.ndarray, w: np.ndarray, x0: float, span: float, 
 
 @numba.njit(cache=True)
 def _iterate(x: np.ndarray, s: np.ndarray, c: np.ndarray, lo: float, hi: float, max_rounds: int,
-             tolerance: float, voters: int, perception: int, offer_choice: int, anchor: int, q: float,
-             t: float, hist_x: np.ndarray, hist_r: np.ndarray, hist_sender: np.ndarray,
+             tolerance: float, voters: int, probability: int, perception: int, offer_choice: int,
+             anchor: int, q: float, t: float, hist_x: np.ndarray, hist_r: np.ndarray, hist_sender: np.ndarray,
              hist_kind: np.ndarray) -> tuple[int, bool]:
     """Rounds for one draw until the largest move < tolerance·R or ``max_rounds``; ``x`` ends as the
     final positions. Each round is written to the ``hist_*`` rows when they have any.
@@ -248,7 +267,7 @@ def _iterate(x: np.ndarray, s: np.ndarray, c: np.ndarray, lo: float, hi: float, 
     work, pairs = np.empty((9, n + 1)), np.empty((4, n, n))
     record = hist_x.shape[0] > 0
     for round_no in range(1, max_rounds + 1):
-        moved = _round(x, s, w, x0, span, lo, hi, voters, perception, offer_choice, anchor, q, t,
+        moved = _round(x, s, w, x0, span, lo, hi, voters, probability, perception, offer_choice, anchor, q, t,
                        new, r, sender, kind, order, work, pairs)
         x[:] = new
         if record:
@@ -261,12 +280,12 @@ def _iterate(x: np.ndarray, s: np.ndarray, c: np.ndarray, lo: float, hi: float, 
 
 @numba.njit(cache=True, parallel=True)
 def _solve_all(x: np.ndarray, s: np.ndarray, c: np.ndarray, lo: float, hi: float, max_rounds: int,
-               tolerance: float, voters: int, perception: int, offer_choice: int, anchor: int, q: float,
-               t: float, rounds: np.ndarray, converged: np.ndarray) -> None:
+               tolerance: float, voters: int, probability: int, perception: int, offer_choice: int,
+               anchor: int, q: float, t: float, rounds: np.ndarray, converged: np.ndarray) -> None:
     """:func:`_iterate` for every draw (row of ``x``, updated in place), in parallel threads."""
     no_x, no_i = np.empty((0, x.shape[1])), np.empty((0, x.shape[1]), np.int64)
     for k in numba.prange(x.shape[0]):
-        rounds[k], converged[k] = _iterate(x[k], s[k], c[k], lo, hi, max_rounds, tolerance, voters,
+        rounds[k], converged[k] = _iterate(x[k], s[k], c[k], lo, hi, max_rounds, tolerance, voters, probability,
                                            perception, offer_choice, anchor, q, t, no_x, no_x, no_i, no_i)
 
 
@@ -279,7 +298,8 @@ class ExpectedUtility(BargainingModel):
     ``max_rounds`` (then ``converged`` is false: convergence is not guaranteed, Scholz et al. §5).
     The forecast is the final median; the weighted mean is reported too.
 
-    Variant parameters (defaults in brackets): ``voters`` who votes in Pᵢ(j) [all];
+    Variant parameters (defaults in brackets): ``voters`` who votes in Pᵢ(j) [all]; ``probability``
+    Pᵢ(j) as the ``share`` of the votes cast for i [share] or dmasad's ``net`` vote (:func:`net_vote`);
     ``perception`` whose risk exponent evaluates the sender's EUⱼ(i) — its ``own`` rⱼ [own] or the
     ``receiver``'s rᵢ (i's perception); ``offer_choice`` [smallest_move]: the offer needing the
     smallest move, or ``largest_gain``, the sender expecting the largest gain B, then the smallest
@@ -293,17 +313,19 @@ class ExpectedUtility(BargainingModel):
     PARAMS: ClassVar[ParamRules] = {"max_rounds": Interval(0, integer=True), "tolerance": Interval(0, open_low=True),
               "voters": tuple(VOTERS), "perception": tuple(PERCEPTION),
               "offer_choice": tuple(OFFER_CHOICE), "anchor": tuple(ANCHOR),
-              "q": Interval(0, 1), "t": Interval(0, 1)}
+              "q": Interval(0, 1), "t": Interval(0, 1), "probability": tuple(PROBABILITY)}
 
     def __init__(self, max_rounds: int = 100, tolerance: float = 1e-3, voters: Voters = "all",
                  perception: Perception = "own", offer_choice: OfferChoice = "smallest_move",
-                 anchor: Anchor = "mean", q: float = 1.0, t: float = 1.0) -> None:
-        self.set_params(max_rounds=max_rounds, tolerance=tolerance, voters=voters,
-                        perception=perception, offer_choice=offer_choice, anchor=anchor, q=q, t=t)
+                 anchor: Anchor = "mean", q: float = 1.0, t: float = 1.0,
+                 probability: Probability = "share") -> None:
+        self.set_params(max_rounds=max_rounds, tolerance=tolerance, voters=voters, perception=perception,
+                        offer_choice=offer_choice, anchor=anchor, q=q, t=t, probability=probability)
 
     def _settings(self) -> tuple:
-        return (int(self.max_rounds), float(self.tolerance), VOTERS[self.voters], PERCEPTION[self.perception],
-                OFFER_CHOICE[self.offer_choice], ANCHOR[self.anchor], float(self.q), float(self.t))
+        return (int(self.max_rounds), float(self.tolerance), VOTERS[self.voters], PROBABILITY[self.probability],
+                PERCEPTION[self.perception], OFFER_CHOICE[self.offer_choice], ANCHOR[self.anchor],
+                float(self.q), float(self.t))
 
     def solve_batch(self, batch: Batch) -> BatchResult:
         x = np.array(batch.position, float)
