@@ -3,8 +3,12 @@
 Each change edits one field of one actor with exactly one of ``set``, ``add`` or ``scale``. The
 uncertainty range moves with the value: ``set`` collapses it onto the new value (the scenario
 states it), ``add`` shifts it, ``scale`` multiplies it. Results are clipped to the scale (positions)
-and to 0–1 (salience, capability). Factor switches are for the relations dynamics, not the
-bargaining models, and are left out here.
+and to 0–1 (salience, capability).
+
+A scenario's factor switches act on the relations dynamics: :func:`factor_impulses` turns each
+switch into an impulse on the driver the case's ``dynamics.yaml`` names for that factor (its size
+for ``on``/``off``/``stronger``/``weaker``, fading with the declared half-life or persistent), from
+the year the scenario starts (docs/models.md §13).
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from bilateral.errors import BilateralError
+from bilateral.simulate.dynamics import Impulse
 from bilateral.simulate.inputs import Stakeholders
 
 
@@ -65,3 +71,16 @@ def changed_actors(before: Stakeholders, after: Stakeholders) -> list[str]:
     fields = ("position", "salience", "capability", "veto")
     return [a for i, a in enumerate(before.actor)
             if any(not np.isclose(getattr(before, f)[i], getattr(after, f)[i]) for f in fields)]
+
+
+def factor_impulses(scenario: Any, effects: Any, start: pd.Period) -> list[Impulse]:
+    """The impulses a scenario's factor switches give from ``start``: for each switch, every
+    factor effect of that factor with a size for the switch's value (``effects``: the
+    ``factor_effects`` of ``dynamics.yaml``). A switch no effect covers moves nothing."""
+    out = []
+    for switch in scenario.factors:
+        for effect in effects:
+            size = getattr(effect, switch.set) if effect.factor == switch.factor else None
+            if size is not None:
+                out.append(Impulse(effect.driver, start, float(size), effect.half_life))
+    return out
