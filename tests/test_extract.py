@@ -267,3 +267,14 @@ def test_cli_accept_refuses_the_built_in_case(tmp_path):
     review.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
     result = CliRunner().invoke(_app(), ["extract", "--accept", str(review), "--case", "russia-japan"])
     assert "built-in cases are read-only" in str(result.exception)
+
+
+def test_cli_ingests_candidates_into_the_store(news, tmp_path):
+    store = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(_app(), ["extract", str(news), "--case", "russia-japan", "--ingest", "extract:news",
+                                         "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "4 rows read = 4 stored + 0 quarantined" in " ".join(result.output.split())
+    with Store(store, read_only=True) as opened:
+        stored = opened.table().filter(opened.table().dataset == "extract:news").to_pandas()
+    assert sorted(stored["cameo"]) == ["042", "051", "120", "130"]
