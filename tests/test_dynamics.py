@@ -127,11 +127,9 @@ def test_crps_formulas_against_numerical_integration():
     """CRPS(F, y) = ∫ (F(x) − 1{x ≥ y})² dx, integrated by scipy, is the closed form; an
     ensemble of many normal draws gives the same number."""
     for mean, sd, y in ((0.0, 1.0, 0.3), (2.0, 0.5, 3.1)):
-        def below(x):
-            return norm.cdf(x, mean, sd) ** 2
-        def above(x):
-            return (1 - norm.cdf(x, mean, sd)) ** 2
-        exact = integrate.quad(below, -np.inf, y)[0] + integrate.quad(above, y, np.inf)[0]
+        dist = norm(mean, sd)
+        exact = (integrate.quad(lambda x, d=dist: d.cdf(x) ** 2, -np.inf, y)[0]
+                 + integrate.quad(lambda x, d=dist: d.sf(x) ** 2, y, np.inf)[0])
         assert crps_normal(mean, sd, y) == pytest.approx(exact, rel=1e-6)
         draws = np.random.default_rng(0).normal(mean, sd, 200_000)
         assert crps_ensemble(draws, y) == pytest.approx(exact, rel=0.01)
