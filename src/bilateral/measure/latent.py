@@ -10,9 +10,12 @@ Durbin & Koopman 2012)::
 - **Identification.** In the model x is stationary with mean 0 and variance 1 (the innovation
   variance is 1 − φ²). The published index is x standardised over the sample: the smoothed mean
   minus its sample mean, divided by the posterior expected sample sd, √mean((m_t − m̄)² + P_t);
-  bands, draws and loadings are in the same units. The sign is fixed so that the anchor series
-  loads positively — UN vote agreement, else the first event index, else the GDELT network
-  score: positive means better relations.
+  bands, draws and loadings are in the same units. Positive means better relations: each
+  series' loading is constrained to the sign of its known direction (UN agreement, trade,
+  liking, events, summits, GDELT +; ideal-point distance, disliking −), so a series whose
+  movements contradict the others gets a loading of 0 rather than turning the index over; for
+  series without a direction, the anchor (UN vote agreement, else the first event index, else
+  the GDELT score, else the first series) loads positively.
 - **Series.** Each has its own intercept c_i, loading λ_i and noise σ_i, so a coder's or a
   dataset's drift in level and scale is absorbed by its own parameters. Trade enters as its
   change in logs over a year (its level grows with prices and economies whatever the relations).
@@ -80,7 +83,8 @@ MAX_PHI = 0.999
 class Indicator:
     """How one panel series enters the model.
 
-    ``growth``: the series enters as its change in logs over a year (trade, whose level grows
+    ``direction``: +1 if higher values mean better relations, −1 if worse (the sign its loading
+    is constrained to). ``growth``: the series enters as its change in logs over a year (trade, whose level grows
     with prices and economies whatever the relations); ``weight`` names the count column whose
     value scales the noise precision; ``per_day`` divides the value by that count first (a sum
     over days becomes a daily mean); ``annual`` marks a series measured once a year (read from
@@ -88,6 +92,7 @@ class Indicator:
     """
 
     name: str
+    direction: int = 1
     growth: bool = False
     weight: str | None = None
     per_day: bool = False
@@ -98,7 +103,7 @@ class Indicator:
 #: the partner state (see :func:`_opinion_indicators`).
 PANEL_INDICATORS: tuple[Indicator, ...] = (
     Indicator("unga.agreement", weight="unga.votes"),
-    Indicator("unga.ideal_distance", annual=True),
+    Indicator("unga.ideal_distance", direction=-1, annual=True),
     Indicator("trade.total", growth=True, annual=True),
     Indicator("gdelt_graph.score", weight="gdelt_graph.days", per_day=True),
 )
@@ -114,7 +119,7 @@ def _opinion_indicators(a: str, b: str) -> list[Indicator]:
     for name, row in registry.SERIES.items():
         found = re.search(r"naming ([A-Z]{3})", row.description)
         if row.family == "opinion" and found and found[1] == partner:
-            out.append(Indicator(name))
+            out.append(Indicator(name, direction=-1 if row.metric.startswith("dislike") else 1))
     return out
 
 
@@ -130,8 +135,9 @@ class _FactorModel(MLEModel):
     """
 
     def __init__(self, endog: np.ndarray, *, annual: np.ndarray, weights: np.ndarray,
-                 january: np.ndarray | None):
+                 january: np.ndarray | None, directions: np.ndarray | None = None):
         self.cumulate = bool(annual.any())
+        self.directions = np.zeros(endog.shape[1]) if directions is None else np.asarray(directions)
         super().__init__(endog, k_states=2 if self.cumulate else 1, k_posdef=1)
         self.annual = annual
         self.k = endog.shape[1]
@@ -195,6 +201,7 @@ class _FactorModel(MLEModel):
         np.fill_diagonal(corr, 1.0)
         values, vectors = np.linalg.eigh(corr)
         lam = vectors[:, -1] * np.sqrt(max(values[-1], 1.0) / self.k)
+        lam = lam if lam @ self.directions >= 0 else -lam  # the orientation the directions expect
         return np.r_[0.9, np.zeros(self.k), np.clip(lam, -0.9, 0.9), np.full(self.k, np.log(0.8))]
 
     def moments(self, params: np.ndarray) -> tuple[float, np.ndarray, tuple[np.ndarray, ...]]:
@@ -229,8 +236,11 @@ class _FactorModel(MLEModel):
         return llf, np.r_[grad_phi, grad_c, grad_lam, grad_logsd]
 
     def bounds(self) -> list[tuple[float | None, float | None]]:
-        """L-BFGS-B bounds of the parameters: |φ| ≤ MAX_PHI, σ_i ≥ MIN_SD."""
-        return [(-MAX_PHI, MAX_PHI)] + [(None, None)] * (2 * self.k) + [(np.log(MIN_SD), None)] * self.k
+        """L-BFGS-B bounds of the parameters: |φ| ≤ MAX_PHI, λ_i of the sign its direction
+        says (+1: λ_i ≥ 0, −1: λ_i ≤ 0, 0: free), σ_i ≥ MIN_SD."""
+        loadings = [(0.0, None) if d > 0 else (None, 0.0) if d < 0 else (None, None) for d in self.directions]
+        return ([(-MAX_PHI, MAX_PHI)] + [(None, None)] * self.k + loadings
+                + [(np.log(MIN_SD), None)] * self.k)
 
     def maximise(self, params: np.ndarray) -> tuple[np.ndarray, dict]:
         """Maximum likelihood by L-BFGS-B on the exact score; |φ| ≤ MAX_PHI and σ_i ≥ MIN_SD
@@ -381,6 +391,7 @@ class _Series:
     annual: bool
     transform: str
     sources: tuple[str, ...]
+    direction: int = 0
 
 
 def _panel_series(p: pd.DataFrame, ind: Indicator, monthly: bool) -> _Series | None:
@@ -401,7 +412,7 @@ def _panel_series(p: pd.DataFrame, ind: Indicator, monthly: bool) -> _Series | N
         weight = None
     meta = p.attrs.get("columns", {}).get(ind.name, {})
     sources = tuple(meta.get("citation", registry.SERIES[ind.name].citation))
-    return _Series(ind.name, values, weight, ind.annual and monthly, transform, sources)
+    return _Series(ind.name, values, weight, ind.annual and monthly, transform, sources, ind.direction)
 
 
 def _event_tables(events: pd.DataFrame | Mapping[str, pd.DataFrame] | None, a: str, b: str,
@@ -445,7 +456,7 @@ def _event_series(name: str, table: pd.DataFrame) -> _Series | None:
     if values.notna().sum() < 3:
         return None
     label = f"events.{EVENT_METRIC}" if name == "events" else f"events.{EVENT_METRIC}[{name}]"
-    return _Series(label, values, counts, False, "level", tuple(table.attrs.get("sources", ())))
+    return _Series(label, values, counts, False, "level", tuple(table.attrs.get("sources", ())), 1)
 
 
 def _summit_series(case: Case, a: str, b: str, freq: str) -> _Series | None:
@@ -458,7 +469,7 @@ def _summit_series(case: Case, a: str, b: str, freq: str) -> _Series | None:
     periods = pd.PeriodIndex(events.loc[pair, "day"], freq=freq)
     index = pd.period_range(periods.min(), periods.max(), freq=freq)
     counts = pd.PeriodIndex(summits["day"], freq=freq).value_counts().reindex(index, fill_value=0)
-    return _Series(SUMMITS, counts.astype(float), None, False, "count", tuple(sorted(set(summits["source"]))))
+    return _Series(SUMMITS, counts.astype(float), None, False, "count", tuple(sorted(set(summits["source"]))), 1)
 
 
 def panel_steps(a: str, b: str) -> list[str]:
@@ -545,25 +556,28 @@ def _window(found: list[_Series], freq: str, start, end) -> pd.PeriodIndex:
 
 
 def fit_series(frame: pd.DataFrame, freq: str = "M", *, annual: Sequence[str] = (),
-               weights: Mapping[str, pd.Series] | None = None, dyad: tuple[str, str] = ("A", "B"),
+               weights: Mapping[str, pd.Series] | None = None,
+               directions: Mapping[str, int] | None = None, dyad: tuple[str, str] = ("A", "B"),
                start: int | str | date | None = None, end: int | str | date | None = None) -> LatentIndex:
     """The index of any series on a PeriodIndex (columns = series; NaN = not observed).
 
     ``annual`` names columns holding a yearly value in one period of the year (the year's mean
     of x, in December of a monthly frame); ``weights`` gives per-period counts that scale a
-    series' noise precision. The first column named in :data:`ANCHORS`, else the first column,
-    fixes the sign. This is what :func:`relation_index` fits once it has gathered the dyad's series.
+    series' noise precision; ``directions`` constrains the sign of a column's loading (+1 or −1,
+    as :class:`Indicator`). The first column named in :data:`ANCHORS`, else the first column,
+    fixes the sign of the index. This is what :func:`relation_index` fits once it has gathered the dyad's series.
     """
     freq = freq_code(freq, allowed=FREQS)
     if not isinstance(frame.index, pd.PeriodIndex):
         raise BilateralError("fit_series needs a frame on a PeriodIndex — convert with frame.to_period(freq)")
     weights = dict(weights or {})
-    unknown = [n for n in [*annual, *weights] if n not in frame]
+    unknown = [n for n in [*annual, *weights, *(directions or {})] if n not in frame]
     if unknown:
-        raise BilateralError(f"annual/weights name {', '.join(unknown)}, not columns of the frame "
+        raise BilateralError(f"annual/weights/directions name {', '.join(unknown)}, not columns of the frame "
                              f"({', '.join(map(str, frame.columns))})")
-    found = [_Series(str(n), frame[n].astype(float), weights.get(n), n in annual, "level", ())
-             for n in frame.columns]
+    directions = dict(directions or {})
+    found = [_Series(str(n), frame[n].astype(float), weights.get(n), n in annual, "level", (),
+                     directions.get(n, 0)) for n in frame.columns]
     return _fit(found, dyad, freq, start=start, end=end, case=None)
 
 
@@ -588,7 +602,8 @@ def _fit(found: list[_Series], dyad: tuple[str, str], freq: str, *, start=None, 
             weights[:, i] = np.where(ok, w / np.mean(w[ok]), 1.0)
     annual = np.array([s.annual for s in keep])
     january = np.asarray(index.month == 1) if freq == "M" else None
-    model = _FactorModel(z, annual=annual, weights=weights, january=january)
+    model = _FactorModel(z, annual=annual, weights=weights, january=january,
+                         directions=np.array([s.direction for s in keep]))
     params, retvals = model.maximise(model.start())
     fit = model.smooth(params, cov_type="none")
     fit.mle_retvals = retvals
