@@ -133,6 +133,7 @@ def test_country_info_adds_leaders_and_capitals(shared, case):
     ("japan refused to sign the treaty", "120", ""),
     ("japan will provide aid to russia", "033", "promise"),
     ("russia will attack japan", "138", "threat"),
+    ("the president will extend the night-time curfew", "1313", "threat"),
     ("russia threatened to cut gas to japan", "130", ""),
     ("japan would not meet russia", "125", "negated"),
     ("russia did not attack japan", None, None),
@@ -141,6 +142,15 @@ def test_country_info_adds_leaders_and_capitals(shared, case):
 def test_triggers_with_negation_and_modality(text, code, modality):
     trigger = find_trigger(text)
     assert (trigger.code if trigger else None, trigger.modality if trigger else None) == (code, modality)
+
+
+def test_every_rule_and_modal_code_is_in_the_cameo_table():
+    from bilateral.codes import cameo_table
+    from bilateral.extract.rules import _INTENT, _REJECT, _THREAT, RULES
+
+    codes = {c for _, c, _ in RULES} | set(_INTENT.values()) | set(_THREAT.values()) | set(_REJECT.values())
+    assert codes - set(cameo_table().index) == set()
+    assert find_trigger("students will demonstrate in the capital").code == "131"
 
 
 def test_dates_explicit_relative_and_carried():

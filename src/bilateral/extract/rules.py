@@ -208,7 +208,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
 
 MODAL = re.compile(r"\b(?:will|would|shall|plans? to|planned to|intends? to|promis\w+ to|pledg\w+ to|vow\w* to|"
                    r"offer\w* to|ready to|willing to|prepared to|agreed to|committed to|expects? to|"
-                   r"going to|to be)\s+(?:\w+\s+){0,3}$")
+                   r"going to|to be)\s+(?:[\w-]+\s+){0,3}$")
 """A promise or plan right before a trigger."""
 
 NEGATION = re.compile(r"\b(?:not|never|no longer|n't|refus\w* to|declin\w* to|without)\s+(?:\w+\s+){0,2}$")
@@ -219,7 +219,7 @@ REPORTING = re.compile(r"\b(?:said|says|say|told|reported|announced|quoted|accor
 """Words that report speech: neither trigger nor actor boundary."""
 
 _INTENT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
-_THREAT = {"14": "1314", "16": "1312", "17": "1313", "15": "138", "18": "138", "19": "138", "20": "138"}
+_THREAT = {"14": "131", "16": "1312", "17": "1313", "15": "138", "18": "138", "19": "138", "20": "138"}
 _REJECT = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "123"}
 
 def _alternatives(pattern: str) -> list[str]:
