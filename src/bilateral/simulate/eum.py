@@ -305,7 +305,8 @@ class ExpectedUtility(BargainingModel):
     smallest move, or ``largest_gain``, the sender expecting the largest gain B, then the smallest
     move (ties go to the lower index); ``anchor`` μ in Ub/Uw is the weighted ``mean`` [mean] or the
     ``median``; ``q`` and ``t`` the status-quo probabilities Q and T [1, 1]. Deterministic:
-    ``solve``'s ``rng`` is not used.
+    ``solve``'s ``rng`` is not used. Utilities are compared within :data:`EU_TOLERANCE` and moves
+    within :data:`MOVE_TOLERANCE`·R, as in the tests' loop oracle (docs/models.md §3.3).
     """
 
     name = "eum"
