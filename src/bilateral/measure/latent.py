@@ -71,10 +71,11 @@ ANCHORS = ("unga.agreement", "events.net_cooperation_norm", "gdelt_graph.score")
 EVENT_METRIC = "net_cooperation_norm"
 SUMMIT_CATEGORIES = ("summit", "visit")
 SUMMITS = "case_events.summits"
+EVENTS = "events"
 #: Optimiser settings: iterations, tolerance, the floor of a series' noise sd (in sds of the
 #: series: no series may pin the latent down exactly) and the bound on |φ|.
 MAXITER = 2000
-TOL = 1e-9
+TOL = 1e-8
 MIN_SD = 0.2
 MAX_PHI = 0.999
 
@@ -193,10 +194,22 @@ class _FactorModel(MLEModel):
         cov[idx, idx, :] = (sd ** 2)[:, None] * self.rel_var.T
         self.ssm["obs_cov"] = cov
 
-    def start(self) -> np.ndarray:
-        """Start values: φ 0.9, intercepts 0, noise sd 0.8 and loadings from the first principal
-        component of the pairwise correlations (0 for pairs never observed together), so that a
-        series that falls as relations improve starts with a negative loading."""
+    def start(self, guide: np.ndarray | None = None) -> np.ndarray:
+        """Start values. With ``guide`` (a rough path of x, one value per period): each series
+        regressed on it, φ 0.98. Without: φ 0.9, intercepts 0, noise sd 0.8 and loadings from the
+        first principal component of the pairwise correlations (0 for pairs never observed
+        together), oriented as the directions expect."""
+        if guide is not None:
+            rows = []
+            for i in range(self.k):
+                ok = self.seen[:, i] & ~np.isnan(guide)
+                slope, intercept = np.polyfit(guide[ok], self.y0[ok, i], 1) if ok.sum() > 2 else (0.0, 0.0)
+                if self.directions[i]:
+                    slope = slope if slope * self.directions[i] >= 0 else 0.0
+                resid = self.y0[ok, i] - intercept - slope * guide[ok]
+                rows.append((intercept, slope, np.log(max(resid.std() if ok.sum() > 2 else 0.8, MIN_SD))))
+            c, lam, log_sd = map(np.array, zip(*rows, strict=True))
+            return np.r_[0.98, c, lam, log_sd]
         corr = pd.DataFrame(np.asarray(self.endog)).corr(min_periods=3).fillna(0.0).to_numpy()
         np.fill_diagonal(corr, 1.0)
         values, vectors = np.linalg.eigh(corr)
@@ -536,7 +549,14 @@ def relation_index(a: str, b: str, *, freq: str = "M", panel_y: pd.DataFrame | N
         raise BilateralError(f"the {a}–{b} index needs at least two relation series, found "
                              f"{', '.join(s.name for s in found) or 'none'} — get the data (bilateral data pull "
                              "unvotes peacesciencer opinion) or ingest event data into the store")
-    return _fit(found, (a, b), freq, start=start, end=end, case=chosen)
+    guide = None
+    if monthly:  # the yearly index (no events) is a cheap, good start for the monthly fit
+        try:
+            guide = relation_index(a, b, freq="Y", panel_y=panel_y, events={}, case=chosen, start=start,
+                                   end=end, exclude=[x for x in exclude if not x.startswith(f"{EVENTS}.")]).mean
+        except BilateralError:  # too few yearly series: start from principal components instead
+            guide = None
+    return _fit(found, (a, b), freq, start=start, end=end, case=chosen, guide=guide)
 
 
 def _window(found: list[_Series], freq: str, start, end) -> pd.PeriodIndex:
@@ -582,7 +602,7 @@ def fit_series(frame: pd.DataFrame, freq: str = "M", *, annual: Sequence[str] = 
 
 
 def _fit(found: list[_Series], dyad: tuple[str, str], freq: str, *, start=None, end=None,
-         case: Case | None = None) -> LatentIndex:
+         case: Case | None = None, guide: pd.Series | None = None) -> LatentIndex:
     """Fit the model of the module doc to the gathered series and put the result in series units."""
     index = _window(found, freq, start, end)
     raw = pd.DataFrame({s.name: s.values.reindex(index) for s in found})
@@ -604,7 +624,9 @@ def _fit(found: list[_Series], dyad: tuple[str, str], freq: str, *, start=None, 
     january = np.asarray(index.month == 1) if freq == "M" else None
     model = _FactorModel(z, annual=annual, weights=weights, january=january,
                          directions=np.array([s.direction for s in keep]))
-    params, retvals = model.maximise(model.start())
+    if guide is not None:  # a yearly path: each month takes its year's value
+        guide = guide.reindex(index.asfreq("Y")).to_numpy(dtype=float)
+    params, retvals = model.maximise(model.start(guide))
     fit = model.smooth(params, cov_type="none")
     fit.mle_retvals = retvals
     _phi, c, lam, sd = model.split(np.asarray(params))
