@@ -73,15 +73,19 @@ class DynamicsResult(Result):
             "static_rule": self.bound.describe() if self.bound else "",
             "static_p_breakthrough": 0.0 if self.bound is not None and self.bound.fixed else None,
             "by_year": self.by_year,
-            "p_breakthrough": {f"{r.scenario}/{r.model}": float(r.p) for r in table.itertuples()},
+            "p_breakthrough": {f"{r.scenario}/{r.model}": float(r.p) for r in table.itertuples()}
+            if not table.empty else {},
         })
         return out
 
     def figures(self) -> dict[str, go.Figure]:
         if not self.available:
             return {}
-        return {"dynamics_index": index_figure(self), "dynamics_shocks": shocks_figure(self.fit),
-                "dynamics_fan": fan_figure(self), "dynamics_breakthrough": breakthrough_figure(self)}
+        figs = {"dynamics_index": index_figure(self), "dynamics_shocks": shocks_figure(self.fit),
+                "dynamics_fan": fan_figure(self)}
+        if self.runs is not None:
+            figs["dynamics_breakthrough"] = breakthrough_figure(self)
+        return figs
 
 
 def index_figure(res: DynamicsResult) -> go.Figure:
@@ -165,7 +169,8 @@ def dynamics(case: Case, index: pd.Series | None, *, sd: pd.Series | None = None
 
     ``sd`` (the index's own standard error per period) enters the fit as measurement variance;
     ``best`` is the index's best-period table (:meth:`LatentIndex.best_periods`). ``origins``
-    default to the last year − 5, − 10, … − 25. ``progress(stage, done, total)`` reports long work.
+    default to the last year − 5, − 10, … − 25 (``[]``: no back-test); ``paths=0`` runs no
+    scenarios. ``progress(stage, done, total)`` reports long work.
     """
     if index is None:
         return unavailable(DynamicsResult, reason or "no relation index to fit")
@@ -181,29 +186,36 @@ def dynamics(case: Case, index: pd.Series | None, *, sd: pd.Series | None = None
     last = index.index[-1].year
     origins = list(origins) if origins is not None else [last - 5 * k for k in range(5, 0, -1)]
     report = progress or (lambda stage, done, total: None)
-    report("back-test", 0, len(origins))
-    scores = backtest(index, shocks, origins, horizon=horizon, paths=backtest_paths, rng=rng)
-    report("back-test", len(origins), len(origins))
-    runs = breakthrough_scenarios(fit, case, dyn, scenarios=scenarios, models=models, paths=paths, rng=rng,
-                                  progress=lambda done, total: report("scenarios", done, total))
+    scores = None
+    if origins:
+        report("back-test", 0, len(origins))
+        scores = backtest(index, shocks, origins, horizon=horizon, paths=backtest_paths, rng=rng)
+        report("back-test", len(origins), len(origins))
+    runs = None
+    if paths:
+        runs = breakthrough_scenarios(fit, case, dyn, scenarios=scenarios, models=models, paths=paths, rng=rng,
+                                      progress=lambda done, total: report("scenarios", done, total))
     base = from_case(case)
     frame = pd.DataFrame({"period": index.index.astype(str), "mean": index.to_numpy()})
     if sd is not None:
         z = 1.6448536269514722
         frame["low"] = frame["mean"] - z * sd.reindex(index.index).to_numpy()
         frame["high"] = frame["mean"] + z * sd.reindex(index.index).to_numpy()
-    sources = tuple(sorted(set(index.attrs.get("sources", ())) | set(runs.sources)
+    sources = tuple(sorted(set(index.attrs.get("sources", ())) | set(runs.sources if runs else ())
                            | {s.source for s in dyn.shocks}))
     return DynamicsResult(
         index_name=index_name or str(index.name or "relation index"), index=frame, best=best, fit=fit,
-        forecast=fit.forecast(dyn.horizon, paths=2000, rng=rng), backtest=backtest_summary(scores),
+        forecast=fit.forecast(dyn.horizon, paths=2000, rng=rng),
+        backtest=None if scores is None else backtest_summary(scores),
         scores=scores, runs=runs, bound=bound(base), take=what_it_would_take(base, models),
         by_year=dyn.by_year, sources=sources)
 
 
-def dynamics_of(analysis: Any, **options: Any) -> DynamicsResult:
-    """The analysis' relations over time: the yearly latent relation index (its mean and band)
-    when it can be built from the analysis' panel, else the series ``dynamics.yaml`` names."""
+def dynamics_of(analysis: Any, index: str = "latent", **options: Any) -> DynamicsResult:
+    """The analysis' relations over time, fitted to ``index``: ``"latent"`` (the yearly latent
+    relation index, its mean and band, when it can be built from the analysis' panel; else the
+    series ``dynamics.yaml`` names) or the name of a yearly panel series such as
+    ``unga.agreement``. ``options`` go to :func:`dynamics`."""
     from bilateral.measure.latent import relation_index
 
     case = analysis.case
@@ -215,19 +227,22 @@ def dynamics_of(analysis: Any, **options: Any) -> DynamicsResult:
         panel = analysis.panel("Y")
     except BilateralError as err:
         return unavailable(DynamicsResult, f"no yearly panel to measure the relations: {err}")
-    try:
-        latent = relation_index(*case.dyad, freq="Y", panel_y=panel, case=case)
-    except BilateralError:
-        latent = None
+    latent = None
+    if index == "latent":
+        try:
+            latent = relation_index(*case.dyad, freq="Y", panel_y=panel, case=case)
+        except BilateralError:
+            latent = None
     if latent is not None:
         series = latent.mean.copy()
         series.attrs["sources"] = list(latent.sources)
         return dynamics(case, series, sd=latent.sd, best=latent.best_periods(draws=1000, rng=analysis.rng or 0),
                         index_name="latent relation index (yearly)", dyn=dyn, **options)
-    if dyn.series not in panel:
-        return unavailable(DynamicsResult, f"neither the latent index nor {dyn.series} is available — "
-                           "run `bilateral data pull unvotes` (or set BILATERAL_DATA)")
-    return dynamics(case, panel[dyn.series], index_name=dyn.series, dyn=dyn, **options)
+    name = dyn.series if index == "latent" else index
+    if name not in panel:
+        return unavailable(DynamicsResult, f"the series {name} is not in the yearly panel — pull its data "
+                           "(`bilateral data pull`, or set BILATERAL_DATA), or fit the latent index")
+    return dynamics(case, panel[name], index_name=name, dyn=dyn, **options)
 
 
 def dynamics_context(analysis: Any) -> dict[str, Any]:
@@ -236,6 +251,8 @@ def dynamics_context(analysis: Any) -> dict[str, Any]:
     if not res.available:
         return {"available": False, "reason": res.reason}
     figs = {k: v.to_html(full_html=False, include_plotlyjs=False) for k, v in res.figures().items()}
+    if res.runs is None:
+        return {"available": False, "reason": "the scenarios were not simulated (paths=0)"}
     params = res.fit.table()
     table = res.table()
     pivot = table.pivot_table(index=["scenario", "name"], columns="model", values="p", sort=False).reset_index()
@@ -249,7 +266,8 @@ def dynamics_context(analysis: Any) -> dict[str, Any]:
         if not effects.empty else effects
     return {
         "available": True, "summary": res.summary(), "figures": figs,
-        "params": params.to_dict("records"), "backtest": res.backtest.to_dict("records"),
+        "params": params.to_dict("records"),
+        "backtest": [] if res.backtest is None else res.backtest.to_dict("records"),
         "pivot": pivot.to_dict("records"), "models": list(res.runs.models),
         "basis": basis.to_dict(), "breakthrough": headline, "rule": res.bound.describe(),
         "bound": res.bound.table().to_dict("records"), "take": res.take.to_dict("records"),
