@@ -398,3 +398,26 @@ def test_pool_bounds_and_time_limit():
     first.result(timeout=5)
     assert asyncio.run(pool.run(lambda: 7)) == 7
     pool.shutdown()
+
+
+def test_serve_binds_loopback_by_default_and_warns_for_another_host(monkeypatch):
+    import typer
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from bilateral.cli.serve import is_loopback, serve
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    cli = typer.Typer()
+    cli.command()(serve)
+    cli.command("unused")(lambda: None)  # two commands: typer keeps the subcommand name
+    quiet = CliRunner().invoke(cli, ["serve", "--port", "8123"])
+    assert quiet.exit_code == 0, quiet.output
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8123 and "warning" not in quiet.output
+    loud = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert loud.exit_code == 0 and calls[-1]["host"] == "0.0.0.0"
+    assert "warning: binding 0.0.0.0: the dashboard is reachable from other machines" in loud.output
+    assert is_loopback("::1") and is_loopback("localhost") and not is_loopback("192.168.1.2")
+    for app in (c["app"] for c in calls):
+        app.state.dashboard.shutdown()

@@ -7,9 +7,12 @@ plotly package's own file. Bad input is a 4xx page with the message; a full pool
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,8 @@ log = logging.getLogger("bilateral.web")
 CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
+#: Seconds after start-up before the default case's parts start computing in the background.
+WARM_DELAY = 1.0
 NAV = (("overview", "Overview"), ("relations", "Relations"), ("evidence", "Evidence"),
        ("negotiation", "Negotiation"), ("case", "Case"), ("data", "Data"))
 
@@ -41,10 +46,20 @@ def plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+@cache
+def injected_style_ids() -> tuple[str, ...]:
+    """Ids of the ``<style>`` elements plotly.js's bundle creates at load unless an element with that
+    id exists (its MapLibre CSS): the pages carry placeholders so the CSP has nothing to block."""
+    text = plotly_js().read_text(encoding="utf-8")
+    pattern = r'getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)'
+    return tuple(dict.fromkeys(re.findall(pattern, text)))
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("bilateral.web", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["nav"] = NAV
+    env.globals["injected_style_ids"] = injected_style_ids
     return env
 
 
@@ -62,7 +77,8 @@ def create_app(case: str | Path = "russia-japan", *, store: str | Path | None = 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        dash.warm_up()
+        # warm the parts once the server listens, so that start-up does not wait for pandas and the case
+        asyncio.get_running_loop().call_later(WARM_DELAY, dash.warm_up)
         yield
         dash.shutdown()
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +44,19 @@ class Live:
     edits: tuple[tuple[int, str, float], ...]
 
 
+def builtin_cases() -> dict[str, Path]:
+    """The built-in cases' names and folders (as :func:`bilateral.case.builtin_cases`, without
+    importing the case package, so that the server starts before pandas is loaded)."""
+    root = files("bilateral").joinpath("cases")
+    return {p.name: Path(str(p)) for p in root.iterdir() if p.joinpath("case.yaml").is_file()}
+
+
 class Dashboard:
     """The cases served, their analyses and the pools that compute them."""
 
     def __init__(self, case: str | Path = "russia-japan", *, store: str | Path | None = None, seed: int = 0,
                  runs: int = 1000, pool: Pool | None = None, warm: bool = True):
-        from bilateral.case import builtin_cases
-
-        self.cases: dict[str, Path] = dict(builtin_cases())
+        self.cases: dict[str, Path] = builtin_cases()
         name = str(case)
         if name not in self.cases:
             folder = Path(case)

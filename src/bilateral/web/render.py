@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028",
                  0x2029: "\\u2029"}
@@ -34,6 +36,8 @@ def figures_json(figures: dict[str, Any]) -> dict[str, Markup]:
 
 def cell(value: Any) -> Any:
     """A table cell for a template: missing → "", floats rounded for reading, the rest as is."""
+    import pandas as pd
+
     if value is None or (not isinstance(value, str | list | tuple | dict) and pd.isna(value)):
         return ""
     if isinstance(value, float):
@@ -53,6 +57,8 @@ def rows(frame: pd.DataFrame, limit: int | None = None) -> tuple[list[str], list
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     if isinstance(frame.index, pd.PeriodIndex | pd.DatetimeIndex) or frame.index.name:
         frame = frame.reset_index()
     return frame

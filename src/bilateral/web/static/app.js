@@ -2,7 +2,8 @@
    the live negotiation. No inline scripts (Content-Security-Policy default-src 'self'). */
 "use strict";
 
-const CONFIG = {responsive: true, displaylogo: false};
+// no mode bar: plotly.js styles it with inline <style> rules, which the CSP blocks (tables download instead)
+const CONFIG = {responsive: true, displaylogo: false, displayModeBar: false};
 
 function draw(target, figure) {
   if (!window.Plotly || !target || !figure) return;
