@@ -627,6 +627,8 @@ def _fit(found: list[_Series], dyad: tuple[str, str], freq: str, *, start=None, 
     if guide is not None:  # a yearly path: each month takes its year's value
         guide = guide.reindex(index.asfreq("Y")).to_numpy(dtype=float)
     params, retvals = model.maximise(model.start(guide))
+    # the published result keeps the forecasts (fitted values, residuals) the search went without
+    model.ssm.memory_no_forecast_mean = model.ssm.memory_no_forecast_cov = False
     fit = model.smooth(params, cov_type="none")
     fit.mle_retvals = retvals
     _phi, c, lam, sd = model.split(np.asarray(params))
