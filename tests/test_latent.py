@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bilateral import BilateralError
+from bilateral import BilateralError, Store
 from bilateral.measure import latent
 from bilateral.measure.index import dyad_index
 from bilateral.measure.latent import LatentIndex, fit_series, relation_index
@@ -157,8 +157,8 @@ def _event_table(dataset: str, months: int, rng: np.random.Generator) -> pd.Data
     return dyad_index(ibis.memtable(rows), "RUS", "JPN", freq="M")
 
 
-def test_each_event_dataset_gets_its_own_intercept_and_loading():
-    rng = np.random.default_rng(2)
+def _small_panels(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Yearly and monthly RUS–JPN panels of 2018–2019 with made-up UN votes and polls."""
     y = panel("RUS", "JPN", freq="Y", start=2015, end=2019, case=None)
     y["unga.agreement"] = [0.5, 0.55, 0.6, 0.5, 0.45]
     y["unga.votes"] = 80.0
@@ -166,6 +166,12 @@ def test_each_event_dataset_gets_its_own_intercept_and_loading():
     m["unga.agreement"] = np.where(m.index.month == 12, rng.uniform(0.4, 0.7, len(m)), np.nan)
     m["unga.votes"] = 60.0
     m["opinion.dislike_russia"] = 20 + rng.normal(size=len(m))
+    return y, m
+
+
+def test_each_event_dataset_gets_its_own_intercept_and_loading():
+    rng = np.random.default_rng(2)
+    y, m = _small_panels(rng)
     tables = {"icews": _event_table("icews", 24, rng), "gdelt": _event_table("gdelt", 24, rng)}
     fit = relation_index("RUS", "JPN", freq="M", panel_y=y, panel_m=m, events=tables)
     names = list(fit.loadings["series"])
@@ -181,6 +187,24 @@ def test_each_event_dataset_gets_its_own_intercept_and_loading():
         relation_index("RUS", "JPN", freq="M", panel_y=y, panel_m=y, events={})
     with pytest.raises(BilateralError, match=r"exclude names trade\.total"):
         relation_index("RUS", "JPN", freq="M", panel_y=y, panel_m=m, events={}, exclude=["trade.total"])
+
+
+def test_without_events_the_store_gives_one_series_per_dataset():
+    rng = np.random.default_rng(8)
+    y, m = _small_panels(rng)
+    with pytest.raises(BilateralError, match=r"at least two relation series, found opinion\.dislike_russia — get"):
+        relation_index("RUS", "JPN", freq="M", panel_y=y, panel_m=m)  # no store yet
+    days = pd.date_range("2018-01-01", "2019-12-31", freq="3D")
+    frame = pd.DataFrame({"date": days.date, "source_iso3": "RUS", "target_iso3": "JPN",
+                          "cameo": rng.choice(["036", "112", "057"], size=len(days))})
+    with Store() as store:  # $BILATERAL_HOME, a fresh folder for each test
+        store.ingest_frame(frame.iloc[::2], "coder_a", "test:a")
+        store.ingest_frame(frame.iloc[1::2], "coder_b", "test:b")
+    fit = relation_index("RUS", "JPN", freq="M", panel_y=y, panel_m=m)
+    loadings = fit.loadings.set_index("series")
+    assert {"events.net_cooperation_norm[coder_a]", "events.net_cooperation_norm[coder_b]"} <= set(loadings.index)
+    assert (loadings.filter(like="events.", axis=0)["loading"] >= 0).all()  # direction +
+    assert loadings.loc["events.net_cooperation_norm[coder_a]", "observed"] == 24
 
 
 # -- Russia–Japan ------------------------------------------------------------------------------
@@ -211,6 +235,9 @@ def test_russia_japan_yearly_index_reaches_back_to_the_data(yearly):
     loadings = yearly.loadings.set_index("series")
     assert loadings.loc["unga.agreement", "loading"] > 0  # the anchor
     assert loadings.loc["unga.ideal_distance", "loading"] < 0  # distance means worse relations
+    assert loadings.loc["case_events.summits", "sources"] == "seed000 seed003"  # the case's summits
+    assert loadings.loc["trade.total", "transform"] == "log change over a year"
+    assert (loadings["noise_sd"] > 0).all() and len(loadings) == 7
     # the Cold War below the post-Soviet years, by more than the bands
     assert yearly.high["1960":"1980"].max() < yearly.low["1992":"2000"].min()
 
