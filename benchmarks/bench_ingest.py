@@ -7,11 +7,23 @@ read_csv), the practical floor; and, for reference, (e) a plain load of the need
 DuckDB table with no checks, which shows what storing alone costs over the scan. Peak memory of
 the ingest is measured in child processes for two file sizes (VmHWM).
 Usage: python benchmarks/bench_ingest.py [ROWS] (default 3,000,000).
+
+``--before REV`` instead compares this code with a git revision (default ``2efabfd``, the commit
+before issue 11's reader), checked out into a temporary worktree and run from its ``src`` in child
+processes, alternately, on three files of ``--rows`` rows: clean; 10 % of rows with a bad value (a
+bad date or an unknown CAMEO code: both versions can read it); 10 % of rows with a wrong number of
+fields (the previous code stops at DuckDB's expression-depth limit, so only this code is timed).
+Usage: python benchmarks/bench_ingest.py --before REV [--rows 1000000] [--repeat 2].
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +42,7 @@ from bilateral.measure.index import dyad_index
 sys.path.insert(0, str(Path(__file__).parent))
 from gdelt_synth import write
 
+ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import sys, time, json
 from bilateral.data.store import Store
@@ -110,7 +123,76 @@ def main(rows: int) -> dict:
     return figures
 
 
+def damage(clean: Path, target: Path, kind: str, share: float = 0.1, seed: int = 11) -> Path:
+    """A copy of ``clean`` with ``share`` of its rows damaged: ``value`` (bad date or CAMEO code) or ``width``."""
+    rng = random.Random(seed)
+    with clean.open(encoding="utf-8") as source, target.open("w", encoding="utf-8") as out:
+        for line in source:
+            if rng.random() < share:
+                fields = line.rstrip("\n").split("\t")
+                if kind == "width":
+                    fields = fields[:30]
+                elif rng.random() < 0.5:
+                    fields[1] = "2019-13-45"
+                else:
+                    fields[26] = "999"
+                line = "\t".join(fields) + "\n"
+            out.write(line)
+    return target
+
+
+def ingest_seconds(src: Path, store: Path, path: Path) -> float:
+    """Wall seconds of ``Store.ingest`` (GDELT 2.0 layout) in a fresh interpreter running the code in ``src``."""
+    code = ("import sys, time; from bilateral.data.store import Store; from bilateral.data.events.formats import "
+            "GDELT2; s = Store(sys.argv[1]); t = time.perf_counter(); s.ingest(sys.argv[2], GDELT2); "
+            "print(time.perf_counter() - t)")
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, "-c", code, str(store), str(path)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    for suffix in ("", ".wal"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    return float(out.strip().splitlines()[-1])
+
+
+def compare(before: str, rows: int, repeat: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    tree = work / "before"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), before], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        clean = write(work / "clean.export.CSV", rows)
+        files = {"clean": clean, "10% bad values": damage(clean, work / "values.export.CSV", "value"),
+                 "10% wrong width": damage(clean, work / "width.export.CSV", "width")}
+        versions = {"before": tree / "src", "after": ROOT / "src"}
+        times: dict[tuple[str, str], list[float]] = {}
+        for _ in range(repeat):
+            for label, path in files.items():
+                for name, src in versions.items():
+                    if name == "before" and label == "10% wrong width":
+                        continue
+                    times.setdefault((label, name), []).append(ingest_seconds(src, work / "store.duckdb", path))
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+    median = {key: statistics.median(values) for key, values in times.items()}
+    base = median["clean", "before"]
+    print(f"Store.ingest of a {rows:,}-row GDELT 2.0 export, {repeat} runs each, medians (before = {before})")
+    print(f"{'file':<18}{'before':>10}{'after':>10}{'after/before':>14}{'/ clean before':>16}")
+    for label in files:
+        old, new = median.get((label, "before")), median[label, "after"]
+        ratio = f"{new / old:.2f}" if old else "—"
+        print(f"{label:<18}{(f'{old:.2f} s' if old else 'fails'):>10}{new:>8.2f} s{ratio:>14}{new / base:>16.2f}")
+
+
 if __name__ == "__main__":
+    if "--before" in sys.argv:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--before", default="2efabfd")
+        parser.add_argument("--rows", type=int, default=1_000_000)
+        parser.add_argument("--repeat", type=int, default=2)
+        args = parser.parse_args()
+        compare(args.before, args.rows, args.repeat)
+        raise SystemExit
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000_000
     figures = main(n)
     width = max(map(len, figures))

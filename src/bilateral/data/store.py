@@ -5,9 +5,12 @@ recorded is skipped) and atomic (one transaction per file). Every input row ends
 quarantined with a reason, or counted as a duplicate, and the three add up to the rows read
 (DESIGN.md §5). The SQL is in :mod:`bilateral.data.events.sql`.
 
-A file is read in one pass, in its own order: line numbers follow from the rows' ids. Only when
-DuckDB finds malformed lines (a wrong number of fields) is the file read again with those lines
-kept aside and the numbering corrected around them.
+A file is read once, by :mod:`bilateral.data.events.read` (verified decompression, physical lines
+counted from the bytes, columns by header name), and handed to DuckDB a piece at a time: every
+line carries its true number and raw text, so a quarantined row shows the file's line exactly and
+a line with several problems is quarantined once, for the first. After the file, rows read (the
+file's lines after the header) must equal stored + quarantined + duplicates counted from the
+tables, or the file is refused and nothing of it is kept.
 
 One process can hold several :class:`Store` objects on the same file, read-write and read-only
 (e.g. ``Store().ingest(…)`` then ``bilateral.index(…)``): they share one DuckDB database, each
@@ -272,26 +275,19 @@ class Store:
         con = self.con
         file_id = self._next_file_id()
         reader = Reader(path, layout)
-        rows = dataclasses.replace(layout, fields={**layout.fields, "line": "_line", "reject": "_reject"})
-        moved = """INSERT INTO quarantine SELECT e.file_id, e.line, e._problem, b._raw
-                   FROM events e JOIN _batch b ON e.line = b._line
-                   WHERE e.file_id = $f AND e._problem IS NOT NULL AND e.line BETWEEN $lo AND $hi"""
+        rows = dataclasses.replace(layout, fields={**layout.fields, "line": "_line", "reject": "_reject",
+                                                   "raw": "_raw"})
         for batch in reader.batches():
             if batch.rejected:
                 con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
                                 [(file_id, line, reason, raw) for line, reason, raw in batch.rejected])
             if not batch.table.num_rows:
                 continue
-            lines = batch.table["_line"]
-            bounds = {"f": file_id, "lo": lines[0].as_py(), "hi": lines[-1].as_py()}
             con.register("_batch", batch.table)
             try:
-                con.execute(insert_sql(reader.relation("_batch"), rows, file_id))
-                con.execute(moved, bounds)
+                con.execute(insert_sql(reader.relation("_batch"), rows, file_id, path.name))
             finally:
                 con.unregister("_batch")
-            con.execute("DELETE FROM events WHERE file_id = $f AND _problem IS NOT NULL AND line BETWEEN $lo AND $hi",
-                        bounds)
         note = ""
         earlier = con.execute("SELECT file_id FROM files WHERE sha256 = ?", [digest.result()]).fetchall()
         if earlier and not force:
@@ -299,7 +295,7 @@ class Store:
         if earlier:
             gone = self._delete_files([earlier[0][0]])
             note = f"replaced the earlier ingest of the same file ({gone[1]:,} events, {gone[2]:,} quarantined)"
-        stored, _, duplicates = self._settle(file_id, path.name, layout.dataset, dedup, lambda wanted: {})
+        stored, _, duplicates = self._settle(file_id, layout.dataset, dedup)
         quarantined = con.execute("SELECT count(*) FROM quarantine WHERE file_id = ?", [file_id]).fetchall()[0][0]
         read = reader.lines.rows
         if read != stored + quarantined + duplicates:
@@ -313,23 +309,27 @@ class Store:
                      layout.dataset, dedup, read, stored, quarantined, duplicates])
         return IngestResult(str(path), layout.name, read, stored, quarantined, duplicates, note=note)
 
-    def _settle(self, file_id: int, name: str, dataset: str, dedup: str,
-                raw: Callable[[set[int]], dict[int, str]]) -> tuple[int, int, int]:
-        """After the INSERT: default refs (``name:line``), problem rows to quarantine (with their raw
-        text from ``raw``), de-duplication. Returns (stored, quarantined, duplicates)."""
+    def _settle(self, file_id: int, dataset: str, dedup: str,
+                raw: Callable[[set[int]], dict[int, str]] | None = None) -> tuple[int, int, int]:
+        """After the INSERT: problem rows to quarantine (with the raw text kept beside them, or from
+        ``raw``), then de-duplication. Returns (stored, quarantined, duplicates)."""
         con = self.con
-        con.execute("UPDATE events SET ref = $name || ':' || line WHERE file_id = $f AND ref IS NULL",
-                    {"name": name, "f": file_id})
-        problems = con.execute("SELECT line, _problem FROM events WHERE file_id = ? AND _problem IS NOT NULL",
-                               [file_id]).fetchall()
+        if raw is None:
+            problems = con.execute("INSERT INTO quarantine SELECT file_id, line, _problem, _raw FROM events "
+                                   "WHERE file_id = ? AND _problem IS NOT NULL", [file_id]).fetchall()[0][0]
+        else:
+            found = con.execute("SELECT line, _problem FROM events WHERE file_id = ? AND _problem IS NOT NULL",
+                                [file_id]).fetchall()
+            text = raw({line for line, _ in found}) if found else {}
+            if found:
+                con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
+                                [(file_id, line, reason, text.get(line)) for line, reason in found])
+            problems = len(found)
         if problems:
-            text = raw({line for line, _ in problems})
-            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                            [(file_id, line, reason, text.get(line)) for line, reason in problems])
             con.execute("DELETE FROM events WHERE file_id = ? AND _problem IS NOT NULL", [file_id])
         duplicates = self._deduplicate(file_id, dataset) if dedup == "id" else 0
         stored = con.execute("SELECT count(*) FROM events WHERE file_id = ?", [file_id]).fetchall()[0][0]
-        return stored, len(problems), duplicates
+        return stored, problems, duplicates
 
     def _delete_files(self, file_ids: list[int]) -> tuple[int, int, int]:
         """Delete files and their rows; returns (files, events, quarantined) deleted."""
@@ -421,10 +421,10 @@ class Store:
             file_id = self._next_file_id()
             self.con.register("_frame_rows", rows)
             try:
-                self.con.execute(insert_sql("_frame_rows", layout, file_id))
+                self.con.execute(insert_sql("_frame_rows", layout, file_id, ref))
             finally:
                 self.con.unregister("_frame_rows")
-            stored, quarantined, duplicates = self._settle(file_id, ref, dataset, dedup, raw)
+            stored, quarantined, duplicates = self._settle(file_id, dataset, dedup, raw)
             self.con.execute("INSERT INTO files (file_id, path, sha256, layout, dataset, dedup, rows_read, stored, "
                              "quarantined, duplicates) VALUES (?, ?, ?, 'frame', ?, ?, ?, ?, ?, ?)",
                              [file_id, ref, digest, dataset, dedup, len(rows), stored, quarantined, duplicates])

@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 from bilateral.data.events.formats import Layout
 from bilateral.errors import BilateralError
 
-CHUNK = 16 << 20
+CHUNK = 64 << 20
 """Decompressed bytes handed to the splitter at a time (extended to the next line break)."""
 SAMPLE = 64 << 10
 """Bytes read to recognise a layout: a few lines, never a whole huge first line."""

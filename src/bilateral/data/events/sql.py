@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS events (
     target_iso3 VARCHAR, target_sector VARCHAR, cameo VARCHAR, root VARCHAR, quad_class TINYINT,
     goldstein DOUBLE, plover VARCHAR, mentions INTEGER, dataset VARCHAR, ref VARCHAR,
     file_id INTEGER, line BIGINT, _problem VARCHAR);
+ALTER TABLE events ADD COLUMN IF NOT EXISTS _raw VARCHAR;
 CREATE TABLE IF NOT EXISTS quarantine (file_id INTEGER, line BIGINT, reason VARCHAR, raw VARCHAR);
 CREATE OR REPLACE VIEW event_rows AS SELECT {columns} FROM events;
 """.format(columns=", ".join(EVENT_COLUMNS))
@@ -84,13 +85,14 @@ def country(layout: Layout, column: str) -> str:
             f"WHEN {code} IN ({regions}) THEN NULL ELSE '?' END")
 
 
-def insert_sql(source: str, layout: Layout, file_id: int) -> str:
+def insert_sql(source: str, layout: Layout, file_id: int, name: str) -> str:
     """One INSERT that reads, types, checks and stores every row of ``source``, in its order.
 
     ``source`` is a relation (a :func:`reader` over a file, or a registered table) whose columns
     ``layout.fields`` maps. Optional fields ``precision`` (default ``'day'``), ``line`` (default
     NULL) and ``reject`` (a reason found before the fields are read, e.g. a wrong number of fields)
-    are read when the layout has them. Only projections
+    are read when the layout has them, and ``raw`` (the line's text, kept with a problem row for the
+    quarantine). ``ref`` is the row's URL, else ``<name>:<line>``. Only projections
     (no joins), so rows keep their order and line numbers can follow from their row ids. Rows with
     a problem are stored with the reason in ``_problem``, then moved to quarantine.
     """
@@ -116,7 +118,7 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
                {f['source_sector']} AS ss, {f['target_country']} AS tc, {f['target_sector']} AS ts,
                {code} AS code, {f['mentions']} AS mentions_text, {f['url']} AS url,
                {f.get('precision', "'day'")} AS precision, {f.get('line', 'NULL')} AS line,
-               {f.get('reject', 'NULL')} AS reject
+               {f.get('reject', 'NULL')} AS reject, {f.get('raw', 'NULL')} AS raw
         FROM {source}),
     t AS (
         SELECT r.*, try_strptime(r.date_text, {literal(layout.date_format)})::DATE AS day,
@@ -145,6 +147,8 @@ def insert_sql(source: str, layout: Layout, file_id: int) -> str:
            CASE WHEN k IS NOT NULL THEN {cameo.replace("r.code", "code")} END,
            CASE WHEN k IS NOT NULL THEN left({cameo.replace("r.code", "code")}, 2) END,
            ({v['quad']})[k], ({v['goldstein']})[k], ({v['plover']})[k],
-           try_cast(mentions_text AS INTEGER), {literal(layout.dataset)}, url, {file_id}, line, problem
+           try_cast(mentions_text AS INTEGER), {literal(layout.dataset)},
+           coalesce(url, {literal(name + ":")} || line), {file_id}, line, problem,
+           CASE WHEN problem IS NOT NULL THEN raw END
     FROM checked
     """
