@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -104,6 +105,11 @@ def test_report_headline_comes_from_the_parts(counted):
     html = report.path.read_text(encoding="utf-8")
     assert "In 60 simulated negotiations" in html
     assert "Unknown (n.d.)" not in html
+    assert f"bilateral</code> {bilateral.__version__}" in html and "unvotes" in html  # software and data versions
+    # citations show the work and the lines, linked to the bibliography, not internal file names
+    assert '<a href="#ref-seed003">Sevastyanov (2017)</a>, line 6' in html and 'id="ref-seed003"' in html
+    text = re.sub(r"<script.*?</script>", "", html, flags=re.S).split('id="bibliography"')[0]  # hover data aside
+    assert "000_7f62de5ec775ad22.txt:L" not in text and "lines 595–670" in text
 
 
 def test_without_data_each_part_says_why(tmp_path, monkeypatch):
@@ -127,6 +133,14 @@ def test_rng_is_a_seed_or_a_generator(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(first, again)
     generated = Analysis("russia-japan", runs=30, rng=np.random.default_rng(7)).negotiation
     assert generated.available and generated.summary()["runs"] == 30
+
+
+def test_locators_read_as_lines():
+    from bilateral.report.writer import locator_text
+
+    assert locator_text("000_7f62de5ec775ad22.txt:L595-670") == "lines 595–670"
+    assert locator_text("003_38330fa16acfc2ba.txt:L6") == "line 6"
+    assert locator_text("p. 78, table 1") == "p. 78, table 1"
 
 
 def test_analysis_is_reachable_from_import_bilateral():

@@ -121,3 +121,10 @@ def test_events_errors_exit_2(tmp_path: Path):
     assert bad.exit_code == 2 and "not a known event data layout" in bad.stderr
     missing = run("index", "RUS", "JPN", "--store", str(tmp_path / "none.duckdb"))
     assert missing.exit_code == 2 and "no event store at" in missing.stderr
+
+
+def test_version():
+    from bilateral import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"bilateral {__version__}"

@@ -118,3 +118,19 @@ def reference(entry: BibEntry) -> str:
     except FieldIsMissing:
         formatted = style.format_entry(entry.key, Entry("misc", fields=cleaned.fields, persons=cleaned.persons))
     return formatted.text.render(Backend())
+
+
+def label(entry: BibEntry) -> str:
+    """A short in-text label, "Author (year)": the first author's last name ("A & B" for two,
+    "A et al." for more); an entry without a real author uses its organization, publisher or the
+    first words of its title."""
+    people = _without_placeholders(entry.entry).persons.get("author") or \
+        _without_placeholders(entry.entry).persons.get("editor") or []
+    if people:
+        names = [" ".join(p.last_names).strip("{}") or str(p).strip("{}") for p in people]
+        who = names[0] if len(names) == 1 else f"{names[0]} & {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+    else:
+        words = entry.fields.get("title", entry.key).replace("{", "").replace("}", "").split()
+        who = " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    year = entry.fields.get("year")
+    return f"{who} ({year})" if year else who

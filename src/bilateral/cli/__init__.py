@@ -15,6 +15,7 @@ from bilateral.cli import data as data_cli
 from bilateral.cli import events as events_cli
 from bilateral.cli import panel as panel_cli
 from bilateral.cli.explain import explain as explain_command
+from bilateral.cli.extract import extract_command
 from bilateral.cli.output import console, err_console
 from bilateral.cli.simulate import simulate as simulate_command
 from bilateral.errors import BilateralError
@@ -40,6 +41,21 @@ app.command("explain")(explain_command)
 app.command("simulate")(simulate_command)
 app.add_typer(data_cli.app, name="data")
 app.command("panel")(panel_cli.panel)
+app.command("extract")(extract_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from bilateral import __version__
+
+        console.print(f"bilateral {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Measure, explain and simulate the relations between two states."""
 
 
 @app.command()

@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 
 from bilateral.case import Case
-from bilateral.case.bib import BibEntry, parse_bibtex, reference
+from bilateral.case.bib import BibEntry, label, parse_bibtex, reference
 from bilateral.data import catalog
 from bilateral.errors import BilateralError
 
@@ -57,6 +57,10 @@ class Bibliography:
         if unknown:
             raise BilateralError(f"unknown citation key(s) {', '.join(unknown)} — known: {', '.join(self.entries)}")
         return "\n\n".join(self.entries[k].text for k in wanted)
+
+    def label(self, key: str) -> str:
+        """A short in-text label of ``key``, "Author (year)" (:func:`bilateral.case.bib.label`)."""
+        return label(self.entry(key))
 
     def reference(self, key: str) -> str:
         """A plain-text reference of ``key`` in pybtex's plain style (:func:`bilateral.case.bib.reference`)."""

@@ -29,7 +29,7 @@ class Forecast:
         for name, out in self.outcomes.items():
             ratified = self.ratification.project(out.position)
             row = {"model": name, "bargained": out.position, "status": out.status,
-                   "rounds": out.rounds or None, "ratifiable": ratified}
+                   "rounds": out.rounds or None, "converged": out.converged, "ratifiable": ratified}
             if threshold is not None:
                 row["breakthrough"] = ratified is not None and ratified >= threshold
             if ratified is None:
