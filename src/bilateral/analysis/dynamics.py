@@ -1,7 +1,7 @@
 """Relations over time: the measured index with its bands and best period, the fitted dynamic model
 (shocks with half-lives, intervals), its forecast fan and back-test, the exact bounds and "what it
 would take", and P(breakthrough by year) per scenario through the case's couplings
-(docs/models.md §12–14).
+(docs/models.md §13–15).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The case's relations dynamics file, ``dynamics.yaml`` (docs/models.md §12–14): its schema, its
+"""The case's relations dynamics file, ``dynamics.yaml`` (docs/models.md §13–15): its schema, its
 cross-checks against the rest of the case, and its loading with every problem's file and line."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Honest bounds before any Monte Carlo: when the inputs alone fix the answer, and what it would take
-to open a deal at the breakthrough threshold (docs/models.md §13).
+to open a deal at the breakthrough threshold (docs/models.md §15).
 
 From the win-set of :mod:`bilateral.simulate.ratification` (Putnam 1988, symmetric loss): a veto
 player with ideal r accepts y only between the status quo q and its mirror 2r − q, so the agreement

@@ -1,5 +1,5 @@
 """P(breakthrough by year T) under named scenarios: the fitted relations, the case's couplings and
-every bargaining model with ratification, on all paths at once (docs/models.md §13).
+every bargaining model with ratification, on all paths at once (docs/models.md §14).
 
 Per scenario, first the exact check of :mod:`bilateral.simulate.bounds` on the stakeholders after
 all its changes, with the couplings' largest shifts: when no draw can reach the threshold the

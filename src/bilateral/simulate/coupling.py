@@ -1,4 +1,4 @@
-"""Couplings: the simulated relations move the negotiation (docs/models.md §13).
+"""Couplings: the simulated relations move the negotiation (docs/models.md §14).
 
 Each coupling c of the case moves one stakeholder field by
 
@@ -15,7 +15,7 @@ path's drivers, solves every bargaining model (``solve_batch``), projects onto t
 (two-level ratification) and notes the first year a ratified outcome reaches the threshold. A
 model is solved only on the paths that can still change the answer: those whose agreement set
 reaches the threshold this year (elsewhere the ratified outcome is below it whatever the model
-says, docs/models.md §13) and that have not broken through already.
+says, docs/models.md §15) and that have not broken through already.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The relations over time: inertia around a norm, moved by shocks (docs/models.md §12).
+"""The relations over time: inertia around a norm, moved by shocks (docs/models.md §13).
 
 The measured relation index y_t is a level set by the enduring factors (the norm μ), moved by the
 exposures x_k(t) of the dated time-limited shocks (:mod:`bilateral.simulate.shocks`), plus an

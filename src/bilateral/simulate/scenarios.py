@@ -8,7 +8,7 @@ and to 0–1 (salience, capability).
 A scenario's factor switches act on the relations dynamics: :func:`factor_impulses` turns each
 switch into an impulse on the driver the case's ``dynamics.yaml`` names for that factor (its size
 for ``on``/``off``/``stronger``/``weaker``, fading with the declared half-life or persistent), from
-the year the scenario starts (docs/models.md §13).
+the year the scenario starts (docs/models.md §14).
 """
 
 from __future__ import annotations

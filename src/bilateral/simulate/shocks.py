@@ -1,4 +1,4 @@
-"""Shocks to the relations: dated impulses that decay with a half-life, or persist (docs/models.md §12).
+"""Shocks to the relations: dated impulses that decay with a half-life, or persist (docs/models.md §13).
 
 A shock k that starts in period t_k has exposure
 
