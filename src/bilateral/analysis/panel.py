@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class PanelResult(Result):
         """The panel with its period as a text column (for files and terminals)."""
         table = pd.DataFrame(self.frame).reset_index()
         table["period"] = table["period"].astype(str)
+        table.attrs.update(copy.deepcopy(self.frame.attrs))  # the column metadata travels with files
         return _cited(table, self.sources)
 
     def summary(self) -> dict[str, Any]:
@@ -60,6 +62,7 @@ class YearsResult(PanelResult):
 
     def table(self) -> pd.DataFrame:
         table = pd.DataFrame(self.frame).copy()
+        table.attrs.update(copy.deepcopy(self.frame.attrs))
         if "period" in table:
             table["period"] = table["period"].astype(str)
         return _cited(table, self.sources)

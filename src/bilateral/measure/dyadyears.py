@@ -38,6 +38,7 @@ from functools import lru_cache
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from bilateral.data import catalog
@@ -45,7 +46,7 @@ from bilateral.data.paths import MissingDataError, data_dir
 from bilateral.data.structural.peacesciencer import read_peacesciencer
 from bilateral.data.structural.states import cow_codes, gw_to_iso3
 from bilateral.errors import BilateralError
-from bilateral.measure.yearsteps import STEPS, YearStep, archigos_leaders, materialise
+from bilateral.measure.yearsteps import STEPS, YearStep, archigos_leaders, backend, materialise
 from bilateral.registry import series as registry
 
 SYSTEMS = {"cow": "ccode", "gw": "gwcode"}
@@ -226,7 +227,7 @@ class Years:
             if name in self._fills:
                 lo, hi = self._fills[name]
                 value = ibis.ifelse(year.between(lo, hi), value.fill_null(0), value)
-            chosen[name] = value
+            chosen[name] = value.cast("float64")
         return expr.select(**chosen) if self._joins else self.base
 
     def add(self, *steps) -> Years:
@@ -388,11 +389,32 @@ class Years:
 
     def to_pandas(self) -> pd.DataFrame:
         """Run the expression (DuckDB): one row per unit-year, sorted by its keys, with ``attrs``."""
-        frame = self.expr.order_by(list(self.keys)).to_pyarrow().to_pandas(self_destruct=True, split_blocks=True)
+        rows = int(self.base.count().to_pyarrow().as_py())  # left joins on unique keys keep the frame's rows
+        frame = _fetch(self.expr.order_by(list(self.keys)), rows)
         frame.attrs.update({"unit": self.unit, "system": self.system, "directed": self.directed,
                             "steps": list(self.steps), "skipped": dict(self.skipped),
                             "columns": copy.deepcopy(self.columns), "sources": self.sources})
         return frame
+
+
+def _fetch(expr: ir.Table, rows: int, chunk: int = 1 << 17) -> pd.DataFrame:
+    """Run ``expr`` (``rows`` rows) and copy its rows, batch by batch, into preallocated columns:
+    the result is in memory once, not once as Arrow and again as pandas."""
+    columns: dict[str, np.ndarray] = {}
+    at = 0
+    for batch in backend().con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_reader(chunk):
+        for name, values in zip(batch.schema.names, batch.columns, strict=True):
+            data = values.to_numpy(zero_copy_only=False)
+            if name not in columns:
+                columns[name] = np.empty(rows, dtype=data.dtype)
+            columns[name][at:at + len(data)] = data
+        at += batch.num_rows
+    if at != rows:
+        raise BilateralError(f"the panel query gave {at} rows for a frame of {rows} — a step's table "
+                             "has two rows for one key; report this with the steps used")
+    if not columns:  # no rows: the schema's columns, empty
+        return expr.limit(0).to_pandas()
+    return pd.DataFrame(columns, copy=False)
 
 
 def _meta(column: str, unit: str) -> dict:
@@ -420,9 +442,9 @@ def stateyears(system: str = "cow", years: Iterable[int] | None = None) -> Years
     ``gwcode``), ``year``, ``iso3``. ``years`` defaults to 1816 to the last full year."""
     code = _system(system)
     first, last = _years(years)
-    frame = _state_years(system, first, last, str(data_dir())).rename(columns={"code": code})
-    frame = frame.drop(columns=["since", "until"])
-    return Years(ibis.memtable(frame), unit="state", system=system, keys=(code, "year"), span=(first, last))
+    states = _state_table(system, first, last, str(data_dir()))
+    base = states.select(**{code: states["code"], "year": states["year"], "iso3": states["iso3"]})
+    return Years(base, unit="state", system=system, keys=(code, "year"), span=(first, last))
 
 
 def dyadyears(system: str = "cow", directed: bool = True, years: Iterable[int] | None = None) -> Years:
@@ -457,7 +479,8 @@ def leaderyears(years: Iterable[int] | None = None) -> Years:
                           "gwcode": rows["gwcode"].astype("int64"), "iso3": rows["iso3"], "leader": rows["leader"],
                           "gender": rows["gender"], "year": rows["year"].astype("int64"), "age": rows["year"] - yrborn,
                           "years_in_office": rows["year"] - rows["styear"] + 1}).reset_index(drop=True)
-    return Years(ibis.memtable(frame), unit="leader", system="gw", keys=("obsid", "year"), span=(first, last))
+    base = materialise(f"leaders_{first}_{last}", str(data_dir()), frame)
+    return Years(base, unit="leader", system="gw", keys=("obsid", "year"), span=(first, last))
 
 
 def _system(system: str) -> str:

@@ -113,8 +113,11 @@ def step(name: str, level: str, code: str = "ccode", *,
 
 @lru_cache(maxsize=1)
 def backend() -> ibis.BaseBackend:
-    """The process's in-memory DuckDB database of the all-pairs panels."""
-    return ibis.duckdb.connect()
+    """The process's in-memory DuckDB database of the all-pairs panels (results are sorted
+    explicitly, so DuckDB need not keep insertion order: less memory for large joins)."""
+    con = ibis.duckdb.connect()
+    con.con.execute("SET preserve_insertion_order = false")
+    return con
 
 
 def materialise(name: str, root: str, table: pd.DataFrame | ir.Table) -> ir.Table:
