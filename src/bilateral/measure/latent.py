@@ -66,7 +66,7 @@ from bilateral.registry.frequencies import freq_code
 FREQS = ("M", "Y")
 LEVEL = 0.90
 Z = float(norm.ppf(0.5 + LEVEL / 2))
-#: Series that fix the sign of x (the first one present loads positively).
+#: Series that fix the sign of the index when no series has a direction (the first present).
 ANCHORS = ("unga.agreement", "events.net_cooperation_norm", "gdelt_graph.score")
 EVENT_METRIC = "net_cooperation_norm"
 SUMMIT_CATEGORIES = ("summit", "visit")
@@ -279,8 +279,10 @@ class _FactorModel(MLEModel):
 class LatentIndex:
     """The latent relation index of a dyad: smoothed mean, 90 % bands, loadings, draws.
 
-    ``mean``, ``low`` and ``high`` are pandas Series on the index's PeriodIndex (x has mean 0
-    and sd 1 in the model, positive = better relations); ``fit`` is the statsmodels result.
+    ``mean``, ``sd``, ``low`` and ``high`` are pandas Series on the index's PeriodIndex, in sample
+    sds of the latent (mean 0 over the sample, positive = better relations); ``fit`` is the
+    statsmodels result on the model's own scale, which ``affine`` = (sign, shift, spread) maps
+    to the index: index = sign · (state − shift) / spread.
     """
 
     dyad: tuple[str, str]
@@ -432,7 +434,7 @@ def _event_tables(events: pd.DataFrame | Mapping[str, pd.DataFrame] | None, a: s
                   freq: str) -> dict[str, pd.DataFrame]:
     if events is None:
         return _store_events(a, b, freq)
-    tables = {"events": events} if isinstance(events, pd.DataFrame) else dict(events)
+    tables = {EVENTS: events} if isinstance(events, pd.DataFrame) else dict(events)
     word = "month" if freq == "M" else "year"
     for key, table in tables.items():
         if EVENT_METRIC not in table or "count" not in table or not isinstance(table.index, pd.PeriodIndex):
@@ -468,7 +470,7 @@ def _event_series(name: str, table: pd.DataFrame) -> _Series | None:
     values = table[EVENT_METRIC].astype(float).where(counts > 0)
     if values.notna().sum() < 3:
         return None
-    label = f"events.{EVENT_METRIC}" if name == "events" else f"events.{EVENT_METRIC}[{name}]"
+    label = f"{EVENTS}.{EVENT_METRIC}" if name == EVENTS else f"{EVENTS}.{EVENT_METRIC}[{name}]"
     return _Series(label, values, counts, False, "level", tuple(table.attrs.get("sources", ())), 1)
 
 
