@@ -177,3 +177,17 @@ def test_dynamics_file_errors_name_file_line_and_fix(case_copy):
     (case_copy / "dynamics.yaml").unlink()
     with pytest.raises(CaseError, match=r"dynamics\.yaml: file: missing"):
         load_dynamics(load_case(case_copy))
+
+
+def test_folder_problems_for_the_case_validator(case_copy):
+    from bilateral.case.dynamics import folder_problems
+    from bilateral.case.load import _read
+
+    path = case_copy / "dynamics.yaml"
+    path.write_text(path.read_text().replace("  factor: sanctions\n", "  factor: sanctionz\n", 1))
+    problems = folder_problems(case_copy, _read(case_copy, []))
+    line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if "sanctionz" in t)
+    assert [str(p) for p in problems] == [
+        f"dynamics.yaml:{line}: shocks.crimea_sanctions.factor: unknown factor 'sanctionz' — use an id of factors.yaml"]
+    path.unlink()
+    assert folder_problems(case_copy, _read(case_copy, [])) == []

@@ -161,7 +161,8 @@ def breakthrough_figure(res: DynamicsResult) -> go.Figure:
 
 
 def dynamics(case: Case, index: pd.Series | None, *, sd: pd.Series | None = None, best: pd.DataFrame | None = None,
-             index_name: str = "", dyn: Dynamics | None = None, paths: int = 1000, rng: int = 0,
+             index_name: str = "", dyn: Dynamics | None = None, paths: int = 1000,
+             rng: int | np.random.Generator | None = 0,
              models: Any = "all", scenarios: Sequence[str] | None = None, origins: Sequence[int] | None = None,
              horizon: int = 5, backtest_paths: int = 1000, reason: str = "",
              progress: Callable[[str, int, int], None] | None = None) -> DynamicsResult:

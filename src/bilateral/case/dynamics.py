@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import pandas as pd
@@ -206,6 +207,14 @@ def read_dynamics(folder: str | Path, case: Any) -> tuple[Dynamics | None, list[
         return None, _problems(err, Raw(data, FILE, 1))
     problems.extend(cross_check(dyn, data, case))
     return dyn, problems
+
+
+def folder_problems(folder: str | Path, parsed: dict[str, Any]) -> list[Problem]:
+    """The problems of a case folder's ``dynamics.yaml`` (none when it has none), checked against
+    the records ``case.load`` parsed (its ``factors``, ``stakeholders`` and ``scenarios``) — for
+    the case validator."""
+    records = SimpleNamespace(**{k: parsed.get(k) or [] for k in ("factors", "stakeholders", "scenarios")})
+    return read_dynamics(folder, records)[1]
 
 
 def load_dynamics(case: Any) -> Dynamics:

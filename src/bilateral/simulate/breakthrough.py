@@ -154,7 +154,7 @@ def input_effects(inputs: dict[str, np.ndarray], outcome: np.ndarray) -> pd.Data
 
 def breakthrough_scenarios(fit: RelationsFit, case: Any, dyn: Dynamics, *,
                            scenarios: Sequence[str] | None = None, models: Any = "all", paths: int = 1000,
-                           rng: int | None = None, horizon: int | None = None,
+                           rng: int | np.random.Generator | None = None, horizon: int | None = None,
                            progress: Callable[[int, int], None] | None = None) -> BreakthroughRuns:
     """Run the scenarios of ``dynamics.yaml`` (all, or the ids in ``scenarios``) through the
     coupled relations and negotiation. ``progress(done, total)`` counts simulated periods."""
@@ -165,7 +165,11 @@ def breakthrough_scenarios(fit: RelationsFit, case: Any, dyn: Dynamics, *,
     periods = future_periods(fit.series.index, (horizon or dyn.horizon) * fit.per_year)
     instances = get_models(models)
     baselines = {d.id: d.baseline for d in dyn.drivers}
-    seed = np.random.SeedSequence(rng).entropy if rng is None else rng
+    # one seed for every scenario: the same random numbers, so differences come from the scenarios
+    if isinstance(rng, np.random.Generator):
+        seed = int(rng.integers(2 ** 63))
+    else:
+        seed = np.random.SeedSequence().entropy if rng is None else rng
     total, done = len(chosen) * len(periods), 0
     outcomes = []
     for sc in chosen:
