@@ -10,7 +10,7 @@ import pytest
 
 from bilateral import load_case, simulate
 from bilateral.case.dynamics import load_dynamics
-from bilateral.errors import CaseError
+from bilateral.errors import BilateralError, CaseError
 from bilateral.simulate.base import Batch
 from bilateral.simulate.bounds import bound, upward_reach, what_it_would_take
 from bilateral.simulate.breakthrough import breakthrough_scenarios, compile_scenario, input_effects
@@ -191,3 +191,10 @@ def test_folder_problems_for_the_case_validator(case_copy):
         f"dynamics.yaml:{line}: shocks.crimea_sanctions.factor: unknown factor 'sanctionz' — use an id of factors.yaml"]
     path.unlink()
     assert folder_problems(case_copy, _read(case_copy, [])) == []
+
+
+def test_a_year_outside_the_simulation_is_refused(fit, case, dyn):
+    runs = breakthrough_scenarios(fit, case, dyn, scenarios=["baseline"], models=["compromise"], paths=20, rng=0)
+    assert runs.table(2025)["year"].tolist() == [2025]
+    with pytest.raises(BilateralError, match="year 2050 was not simulated — choose one of 2020–2039"):
+        runs.table(2050)

@@ -256,8 +256,6 @@ def dynamics_context(analysis: Any) -> dict[str, Any]:
         return {"available": False, "reason": "the scenarios were not simulated (paths=0)"}
     params = res.fit.table()
     table = res.table()
-    pivot = table.pivot_table(index=["scenario", "name"], columns="model", values="p", sort=False).reset_index()
-    basis = table.groupby("scenario", sort=False)["basis"].first()
     headline = []
     for r in table.itertuples():
         headline.append({"scenario": r.name, "model": r.model, "p": r.p, "low": r.low, "high": r.high,
@@ -269,9 +267,7 @@ def dynamics_context(analysis: Any) -> dict[str, Any]:
         "available": True, "summary": res.summary(), "figures": figs,
         "params": params.to_dict("records"),
         "backtest": [] if res.backtest is None else res.backtest.to_dict("records"),
-        "pivot": pivot.to_dict("records"), "models": list(res.runs.models),
-        "basis": basis.to_dict(), "breakthrough": headline, "rule": res.bound.describe(),
-        "bound": res.bound.table().to_dict("records"), "take": res.take.to_dict("records"),
+        "breakthrough": headline, "rule": res.bound.describe(), "take": res.take.to_dict("records"),
         "effects": top.to_dict("records"), "by_year": res.by_year, "paths": res.runs.paths,
         "best": None if res.best is None else res.best.sort_values("p_best", ascending=False)
         .head(5).to_dict("records"), "sources": sorted(set(res.sources)),

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bilateral.case.dynamics import Dynamics, start_period
+from bilateral.errors import BilateralError
 from bilateral.simulate.bounds import Bound, bound
 from bilateral.simulate.coupling import NegotiationRecorder, draw_slopes
 from bilateral.simulate.dynamics import Impulse, RelationsFit, StateRecorder, fan, future_periods, sweep
@@ -108,6 +109,10 @@ class BreakthroughRuns:
         """One row per scenario and model: P(breakthrough by ``year``), its Wilson interval, and
         whether it is a Monte Carlo estimate or 0 by construction."""
         year = self.by_year if year is None else year
+        simulated = sorted({int(y) for o in self.outcomes if not o.probabilities.empty
+                            for y in o.probabilities["year"]})
+        if simulated and year not in simulated:
+            raise BilateralError(f"year {year} was not simulated — choose one of {simulated[0]}–{simulated[-1]}")
         rows = []
         for out in self.outcomes:
             for model in self.models:
