@@ -117,6 +117,7 @@ def backend() -> ibis.BaseBackend:
     explicitly, so DuckDB need not keep insertion order: less memory for large joins)."""
     con = ibis.duckdb.connect()
     con.con.execute("SET preserve_insertion_order = false")
+    con.con.execute("SET enable_progress_bar = false")  # it would print into CSV written to stdout
     return con
 
 
