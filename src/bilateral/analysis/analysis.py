@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bilateral.analysis.evidence import EvidenceResult, evidence
-from bilateral.analysis.longrun import START, LongRunResult, longrun
+from bilateral.analysis.longrun import DRAWN, START, LongRunResult, longrun
 from bilateral.analysis.negotiation import NegotiationResult, negotiation
 from bilateral.analysis.overview import OverviewResult, overview
 from bilateral.analysis.relations import RelationsResult, relations
@@ -84,8 +84,24 @@ class Analysis:
 
     # -- shared inputs (the explain layer's SeriesSource) ---------------------------------------
 
+    def steps(self) -> list[str]:
+        """The panel steps this analysis reads: those of every series the case's hypotheses name
+        (a pair's series through the triads step), those the long-run figures draw, and those the
+        latent relation index fuses — not every dataset the panel could add."""
+        from bilateral.measure.latent import panel_steps
+        from bilateral.registry import series as registry
+
+        wanted = ["leaders", *DRAWN["Y"], *DRAWN["M"], "triads", *panel_steps(*self.case.dyad)]
+        for h in self.case.hypotheses:
+            for ref in [*h.test.series, *(h.test.predictors or [])]:
+                parsed = registry.parse_series_ref(ref)
+                step = registry.spec(ref).step
+                wanted.append("triads" if parsed.dyad and set(parsed.dyad) != set(self.case.dyad) else step)
+        panel_steps_known = set(registry.steps()) - {registry.EVENTS, registry.CASE}
+        return [s for s in dict.fromkeys(wanted) if s in panel_steps_known]
+
     def panel(self, freq: str = "Y") -> pd.DataFrame:
-        """The dyad's panel with every available step, from 1946, built once per frequency.
+        """The dyad's panel from 1946 with :meth:`steps`, built once per frequency.
 
         Raises the :class:`BilateralError` that building it raised (kept, not retried).
         """
@@ -94,7 +110,7 @@ class Analysis:
         if freq not in self._panels:
             a, b = self.case.dyad
             try:
-                self._panels[freq] = panels.panel(a, b, freq=freq, start=START, case=self.case).add(all)
+                self._panels[freq] = panels.panel(a, b, freq=freq, start=START, case=self.case).add(*self.steps())
             except BilateralError as err:
                 self._panels[freq] = err
         built = self._panels[freq]

@@ -44,18 +44,21 @@ class LongRunFigure:
 def _decorate(fig: go.Figure, case: Case, events: pd.DataFrame, start: int, top: float,
               rows: int = 1) -> go.Figure:
     """Shade every other tenure of the first state's leaders; mark key events as dotted lines with
-    a hover marker at height ``top`` of the first panel."""
-    floor = pd.Timestamp(f"{start}-01-01")
-    for i, row in enumerate(tenures(case.dyad[0], case).itertuples(index=False)):
-        end = row.end if pd.notna(row.end) else pd.Timestamp(date.today())
-        if end < floor or i % 2:
-            continue
-        for r in range(1, rows + 1):
-            fig.add_vrect(x0=max(row.start, floor), x1=end, fillcolor="#888", opacity=0.08, line_width=0,
-                          row=r, col=1)
+    a hover marker at height ``top`` of the first panel. The shapes are laid out in one update
+    (one ``add_vline`` per event and panel re-validates the whole layout each time)."""
+    floor, today = pd.Timestamp(f"{start}-01-01"), pd.Timestamp(date.today())
+    shaded = [(max(row.start, floor), row.end if pd.notna(row.end) else today)
+              for i, row in enumerate(tenures(case.dyad[0], case).itertuples(index=False))
+              if not i % 2 and (row.end if pd.notna(row.end) else today) >= floor]
+    shapes = []
     for r in range(1, rows + 1):
-        for day in events["day"]:
-            fig.add_vline(x=day, line={"dash": "dot", "width": 1, "color": "#b0b0b0"}, row=r, col=1)
+        axes = {"xref": "x" if r == 1 else f"x{r}", "yref": ("y" if r == 1 else f"y{r}") + " domain",
+                "y0": 0, "y1": 1}
+        shapes += [{"type": "rect", "x0": x0, "x1": x1, "fillcolor": "#888", "opacity": 0.08,
+                    "line": {"width": 0}, "layer": "below", **axes} for x0, x1 in shaded]
+        shapes += [{"type": "line", "x0": day, "x1": day, "line": {"dash": "dot", "width": 1, "color": "#b0b0b0"},
+                    **axes} for day in events["day"]]
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes])
     if not events.empty:
         fig.add_trace(go.Scatter(
             x=events["day"], y=[top] * len(events), mode="markers", name="key events",
@@ -66,7 +69,7 @@ def _decorate(fig: go.Figure, case: Case, events: pd.DataFrame, start: int, top:
                           "%{customdata[3]} %{customdata[4]}<extra></extra>"), row=1, col=1)
     fig.update_layout(template="plotly_white", hovermode="closest", height=360 + 160 * (rows - 1),
                       margin={"l": 60, "r": 20, "t": 40, "b": 40}, legend={"orientation": "h", "y": 1.15, "x": 0})
-    fig.update_xaxes(range=[floor, pd.Timestamp(date.today())])
+    fig.update_xaxes(range=[floor, today])
     return fig
 
 
