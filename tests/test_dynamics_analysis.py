@@ -36,7 +36,11 @@ def index_series() -> pd.Series:
 def result() -> DynamicsResult:
     case = load_case("russia-japan")
     sd = pd.Series(0.02, index=index_series().index)
-    return dynamics(case, index_series(), sd=sd, paths=150, rng=1, models=["compromise", "smp"],
+    best = pd.DataFrame([{"kind": "period", "id": "yeltsin_era", "start": "1992", "end": "1999", "periods": 8,
+                          "mean": 1.25, "low": 1.14, "high": 1.36, "p_best": 0.99},
+                         {"kind": "period", "id": "cold_war", "start": "1956", "end": "1985", "periods": 30,
+                          "mean": -0.5, "low": -0.7, "high": -0.3, "p_best": 0.01}])
+    return dynamics(case, index_series(), sd=sd, best=best, paths=150, rng=1, models=["compromise", "smp"],
                     scenarios=["baseline", "thaw"], origins=[2009, 2014], backtest_paths=300)
 
 
@@ -48,7 +52,9 @@ def test_result_protocol(result):
     s = result.summary()
     json.dumps(s)
     assert s["static_p_breakthrough"] == 0.0 and s["static_rule"].startswith(RULE)
+    assert s["coupled_rule"].startswith("not fixed by the inputs: every veto player can reach 25")
     assert s["start"] == "1956" and s["end"] == "2019"
+    assert s["best_period"] == {"period": "yeltsin_era", "start": "1992", "end": "1999", "p_best": 0.99}
     assert s["shocks"] == ["end_of_cold_war", "putin_takes_office", "triple_disaster", "crimea_sanctions",
                            "nagato_summit"]
     assert abs(result.fit.params["effect.end_of_cold_war"] - 0.25) < 0.06
@@ -74,6 +80,7 @@ def test_report_section_renders_the_rule_the_take_and_the_scenarios(result):
     assert "Rapport, sanctions lifted and a popular Kremlin" in html and "Monte Carlo" in html
     assert "putin, rus_duma, rus_public" in html and "+5, +20, +20" not in html  # smp needs more than eum
     assert html.count("<tr>") > 20
+    assert "The best period was <b>yeltsin_era</b> (1992–1999)" in html and "99.0%" in html
     empty = env.get_template("dynamics.html.j2").render(dynamics={"available": False, "reason": "no data"})
     assert "Not available: no data" in empty
 
@@ -91,6 +98,7 @@ def test_cli_prints_the_fit_and_the_bounds(monkeypatch):
     assert out.exit_code == 0, out.output
     assert "effect.end_of_cold_war" in out.output and "What it would take" in out.output
     assert "rus_duma" in out.output and "0 by construction" in out.output
+    assert "With the couplings of dynamics.yaml: not fixed by the inputs" in out.output
     csv = runner.invoke(app, ["--index", "unga.agreement", "--show", "forecast", "--format", "csv"])
     assert csv.exit_code == 0 and csv.output.splitlines()[0].startswith("period,median,low_0.5")
     assert len(csv.output.splitlines()) == 21

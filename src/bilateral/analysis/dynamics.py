@@ -39,6 +39,7 @@ class DynamicsResult(Result):
     scores: pd.DataFrame | None = None
     runs: BreakthroughRuns | None = None
     bound: Bound | None = None
+    coupled: Bound | None = None
     take: pd.DataFrame | None = None
     by_year: int = 0
 
@@ -72,6 +73,7 @@ class DynamicsResult(Result):
             "backtest_coverage": None if bt is None else float(bt.loc["dynamic", "coverage"]),
             "static_rule": self.bound.describe() if self.bound else "",
             "static_p_breakthrough": 0.0 if self.bound is not None and self.bound.fixed else None,
+            "coupled_rule": self.coupled.describe() if self.coupled else "",
             "by_year": self.by_year,
             "p_breakthrough": {f"{r.scenario}/{r.model}": float(r.p) for r in table.itertuples()}
             if not table.empty else {},
@@ -208,7 +210,8 @@ def dynamics(case: Case, index: pd.Series | None, *, sd: pd.Series | None = None
         index_name=index_name or str(index.name or "relation index"), index=frame, best=best, fit=fit,
         forecast=fit.forecast(dyn.horizon, paths=2000, rng=rng),
         backtest=None if scores is None else backtest_summary(scores),
-        scores=scores, runs=runs, bound=bound(base), take=what_it_would_take(base, models),
+        scores=scores, runs=runs, bound=bound(base), coupled=bound(base, dyn.couplings),
+        take=what_it_would_take(base, models),
         by_year=dyn.by_year, sources=sources)
 
 
@@ -267,7 +270,8 @@ def dynamics_context(analysis: Any) -> dict[str, Any]:
         "available": True, "summary": res.summary(), "figures": figs,
         "params": params.to_dict("records"),
         "backtest": [] if res.backtest is None else res.backtest.to_dict("records"),
-        "breakthrough": headline, "rule": res.bound.describe(), "take": res.take.to_dict("records"),
+        "breakthrough": headline, "rule": res.bound.describe(), "coupled_rule": res.coupled.describe(),
+        "take": res.take.to_dict("records"),
         "effects": top.to_dict("records"), "by_year": res.by_year, "paths": res.runs.paths,
         "best": None if res.best is None else res.best.sort_values("p_best", ascending=False)
         .head(5).to_dict("records"), "sources": sorted(set(res.sources)),

@@ -37,8 +37,10 @@ def _tables(res: object, parts: list[Part], year: int | None) -> list[tuple[str,
         elif part is Part.backtest:
             out.append(("Back-test (CRPS, 90 % interval coverage)", res.backtest.round(4)))
         elif part is Part.bounds:
-            out.append((f"Exact check: {res.bound.describe()}", res.bound.table()))
-            out.append(("What it would take (smallest common position of the binding veto players)", res.take))
+            out.append((f"Exact check, the static negotiation: {res.bound.describe()}", res.bound.table()))
+            out.append((f"With the couplings of dynamics.yaml: {res.coupled.describe()}", res.coupled.table()))
+            out.append(("What it would take (smallest common position of the binding veto players)",
+                        res.take.round(2)))
         else:
             table = res.runs.table(year)
             cols = ["scenario", "model", "year", "p", "low", "high", "basis"]
