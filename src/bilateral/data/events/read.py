@@ -265,8 +265,13 @@ class Reader:
         if self.layout.name == "csv":
             inner = batch
         else:
-            missing = ", ".join(_literal(m) for m in self.layout.missing)
-            columns = ", ".join(f"CASE WHEN _s[{k + 1}] IN ({missing}) THEN NULL ELSE _s[{k + 1}] END AS {_quote(c)}"
+            def value(k: int) -> str:
+                text = f"_s[{k + 1}]"
+                for marker in self.layout.missing:
+                    text = f"nullif({text}, {_literal(marker)})"
+                return text
+
+            columns = ", ".join(f"{value(k)} AS {_quote(c)}"
                                 for c, k in zip(self.needed, self.positions or [], strict=True))
             inner = (f"(SELECT _line, _raw, len(_s) AS _width, {columns} FROM "
                      f"(SELECT _line, _raw, string_split(_raw, chr(9)) AS _s FROM {batch}))")
@@ -275,8 +280,8 @@ class Reader:
         else:
             wrong = _literal(f" fields, expected {self.width} of the {self.layout.name} layout — check the row "
                              "is complete or name the file's layout")
-        reject = (f"CASE WHEN trim(_raw) = '' THEN 'blank line — delete it' "
-                  f"WHEN _width <> {self.width} THEN _width::VARCHAR || {wrong} END")
+        reject = (f"CASE WHEN _width = {self.width} THEN NULL WHEN trim(_raw) = '' THEN 'blank line — delete it' "
+                  f"ELSE _width::VARCHAR || {wrong} END")
         return f"(SELECT *, {reject} AS _reject FROM {inner})"
 
 
