@@ -353,3 +353,18 @@ def test_output_into_a_bad_place_is_a_clear_error(shared: Path, tmp_path: Path, 
     out = CliRunner().invoke(app, ["events", "stats", "--store", db, "-f", "csv", "-o", str(tmp_path / target)])
     assert out.exit_code == 2 and "Traceback" not in out.output
     assert "--output" in out.output
+
+
+def test_a_full_disk_is_a_clear_error_and_stores_nothing(shared: Path, store: Store, monkeypatch):
+    import duckdb
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException('Could not write file "store.duckdb.wal": No space left on device')
+
+    monkeypatch.setattr(Store, "_deduplicate", full)
+    with pytest.raises(BilateralError, match=r"cannot write the store \(Could not write .*No space left on device\) "
+                                             r"— free disk space"):
+        store.ingest(shared / GDELT_FILE)
+    monkeypatch.undo()
+    assert _nothing_stored(store)
+    assert store.ingest(shared / GDELT_FILE).stored == 1540
