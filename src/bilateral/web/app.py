@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import cache
@@ -33,6 +35,9 @@ log = logging.getLogger("bilateral.web")
 CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
+#: Rendered pages kept (the data page is not cached: the data directory may change under it).
+PAGE_CACHE = 256
+CACHED = frozenset({"/overview", "/relations", "/evidence", "/negotiation", "/case"})
 #: Seconds after start-up before the default case's parts start computing in the background.
 WARM_DELAY = 1.0
 NAV = (("overview", "Overview"), ("relations", "Relations"), ("evidence", "Evidence"),
@@ -97,7 +102,20 @@ def create_app(case: str | Path = "russia-japan", *, store: str | Path | None = 
         case_name = context.pop("case", None) or _safe_case(dash, query)
         html = env.get_template(template).render(
             request_path=request.url.path, case=case_name, cases=list(dash.cases), query=dict(query), **context)
+        if status_code == 200 and not context.get("pending") and (request.url.path in CACHED
+                                                                 or request.url.path.startswith("/evidence/")):
+            pages_cache.put(str(request.url), html)
         return HTMLResponse(html, status_code=status_code)
+
+    pages_cache = Rendered(PAGE_CACHE)
+    app.state.pages = pages_cache
+
+    @app.middleware("http")
+    async def _cached(request: Request, call_next: Any) -> Response:
+        html = pages_cache.get(str(request.url)) if request.method == "GET" else None
+        if html is not None:
+            return HTMLResponse(html, headers=HEADERS)
+        return await call_next(request)
 
     def failure(request: Request, status: int, title: str, message: str, headers: dict[str, str] | None = None
                 ) -> Response:
@@ -199,6 +217,31 @@ def create_app(case: str | Path = "russia-japan", *, store: str | Path | None = 
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     return app
+
+
+class Rendered:
+    """The last ``size`` rendered pages by URL: a page's results never change while the app runs."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> str | None:
+        with self._lock:
+            if url in self._pages:
+                self._pages.move_to_end(url)
+            return self._pages.get(url)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+    def put(self, url: str, html: str) -> None:
+        with self._lock:
+            self._pages[url] = html
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
 
 
 def _safe_case(dash: Dashboard, query: Mapping[str, str]) -> str:
