@@ -256,6 +256,9 @@ def test_recognition_reads_a_bounded_sample_and_says_why(tmp_path: Path, icews_l
     assert len(sample(huge)[0]) == SAMPLE
     with pytest.raises(NotEventData, match="1 sampled lines with 1 tab-separated fields"):
         recognise(huge)
+    too_long = r"huge.txt.gz: a line longer than 16 MB — this is not event data"
+    with Store(tmp_path / "s.duckdb") as store, pytest.raises(BilateralError, match=too_long):
+        store.ingest(huge, GDELT2)
     short = "\t".join(gdelt_lines[3].split("\t")[:26])
     layout, why = recognise(_write(tmp_path / "g.CSV", [*gdelt_lines[:3], short]))
     assert layout is GDELT2 and why.startswith("gdelt2: 3 of 4 sampled lines have 61")

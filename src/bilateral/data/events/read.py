@@ -42,6 +42,8 @@ from bilateral.errors import BilateralError
 
 CHUNK = 64 << 20
 """Decompressed bytes handed to the splitter at a time (extended to the next line break)."""
+MAX_LINE = 16 << 20
+"""A longer line is no event row (real ones are under 10 kB): the file is refused, not held in memory."""
 SAMPLE = 64 << 10
 """Bytes read to recognise a layout: a few lines, never a whole huge first line."""
 BOM = "\ufeff"
@@ -101,6 +103,9 @@ def blocks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
                 cut = block.rfind(b"\n") + 1
                 if not cut:
                     pending.append(block)
+                    if sum(map(len, pending)) > MAX_LINE:
+                        raise BilateralError(f"{path}: a line longer than {MAX_LINE >> 20} MB — this is not "
+                                             "event data (or not its text); check the file")
                     continue
                 if cut == len(block) and not pending:
                     yield block
