@@ -248,7 +248,8 @@ def evidence_result(case) -> EvidenceResult:
         "source": [h.source for h in case.hypotheses[:3]], "locator": [h.locator for h in case.hypotheses[:3]]})
     tests = pd.DataFrame({"hypothesis": ids[:2], "series": ["unga.agreement"] * 2,
                           "status": ["supported", "contradicted"], "effect": [0.42, -0.31],
-                          "ci_low": [0.1, -0.6], "ci_high": [0.7, -0.05]})
+                          "ci_low": [0.1, -0.6], "ci_high": [0.7, -0.05],
+                          "sentence": ["Rises after the summit.", "Falls below its earlier level."]})
     return EvidenceResult(case=case, tests=tests, verdicts=verdicts, series={}, sources=("seed000",))
 
 
@@ -290,6 +291,7 @@ def test_a_claim_opens_to_its_seed_lines_tests_and_verdict(client, with_evidence
     assert f"{h.source} {h.locator}" in html
     assert 'id="verdict">contradicted<' in html
     assert "-0.31" in html and "-0.05" in html  # the effect and its interval
+    assert '<p class="sentence"><b>unga.agreement</b>: Falls below its earlier level.</p>' in html
     assert "@" in html  # the BibTeX of the seed
     bad = client.get("/evidence/H999")
     assert bad.status_code == 400 and "is not a hypothesis of russia-japan" in error_message(bad.text)

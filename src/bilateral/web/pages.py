@@ -169,7 +169,8 @@ async def claim(dash: Dashboard, query: Mapping[str, str], hypothesis: str) -> d
     h = claims[hypothesis]
     result = await dash.part(case, "evidence", PAGE_WAIT)
     context: dict[str, Any] = {"h": h, "citation": _citation(the_case, h.source), "pending": result is None,
-                               "verdict": None, "columns": [], "rows": [], "figures": {}, "reason": ""}
+                               "verdict": None, "columns": [], "rows": [], "figures": {}, "reason": "",
+                               "sentences": []}
     if result is None:
         return context
     if not result.available:
@@ -180,6 +181,9 @@ async def claim(dash: Dashboard, query: Mapping[str, str], hypothesis: str) -> d
     context["verdict"] = {k: v for k, v in row.iloc[0].items()} if len(row) else None
     tests = result.tests_of(hypothesis)
     context["columns"], context["rows"] = rows(tests)
+    if "sentence" in tests:  # the explain layer's one-sentence reading of each test
+        context["sentences"] = [(str(r.series), str(r.sentence)) for r in tests.itertuples()
+                                if isinstance(r.sentence, str) and r.sentence]
     figure = result.figures().get(hypothesis)
     context["figures"] = figures_json({"series": figure}) if figure is not None else {}
     return context
