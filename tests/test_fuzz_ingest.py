@@ -198,5 +198,7 @@ def test_fuzz_ingest(specs: list[Spec], tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_fuzz_ingest_long(specs: list[Spec], tmp_path: Path):
+def test_fuzz_ingest_long(specs: list[Spec], tmp_path: Path, request: pytest.FixtureRequest):
+    if "slow" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("the long fuzz run is asked for with -m slow")
     _fuzz(specs, tmp_path, range(FUZZ_CASES, 11 * FUZZ_CASES))
