@@ -175,7 +175,10 @@ class TestSpec(Record):
     """How the explain layer should test a hypothesis (methods and keys: docs/case-format.md).
 
     ``method``, ``expect`` and the keys each method needs are checked against the explain-method
-    registry (:mod:`bilateral.registry.methods`).
+    registry (:mod:`bilateral.registry.methods`). ``side`` is the sign the claim is about: for
+    ``break_at`` the break's, for a null expectation (``flat``, ``no_break`` …) the departure that
+    would contradict it. ``directness`` maps a tested series to ``[direct|proxy, reason]``: how
+    directly it measures the claim (series not listed take their family's default).
     """
 
     method: str
@@ -192,6 +195,8 @@ class TestSpec(Record):
     window: int | None = Field(default=None, ge=1)
     at: list[str] | None = None
     predictors: list[str] | None = None
+    side: Literal["up", "down", "either"] = "either"
+    directness: dict[str, tuple[Literal["direct", "proxy"], str]] = {}
 
     _lists = field_validator("series", "compare", "target", "event", "at", "predictors",
                              mode="before")(_as_list)
@@ -230,6 +235,9 @@ class TestSpec(Record):
             raise ValueError(str(err)) from None
         if self.compare is not None and len(self.compare) < 2:
             raise ValueError("compare needs two or more group ids")
+        stray = sorted(set(self.directness) - set(self.series))
+        if stray:
+            raise ValueError(f"directness names {', '.join(stray)}, not in series: give one entry per tested series")
         return self
 
 

@@ -13,11 +13,13 @@ from statsmodels.stats.multitest import multipletests, multitest_methods_names
 from bilateral.case import Case
 from bilateral.case.schema import Hypothesis
 from bilateral.errors import BilateralError
+from bilateral.explain.directness import NARRATIVE, directness
 from bilateral.explain.evidence import Evidence, NoData
 from bilateral.explain.methods import METHODS, Context
+from bilateral.explain.result import sentence
 
 COLUMNS = ["hypothesis", "series", "status", "effect", "low", "high", "p", "p_adjusted", "method", "n",
-           "detail", "sources", "reason"]
+           "detail", "sources", "reason", "unit", "mde", "scale", "directness", "directness_reason", "sentence"]
 
 
 def _chosen(case: Case, hypotheses: Sequence[str] | None) -> list[Hypothesis]:
@@ -80,8 +82,12 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
     -------
     pandas.DataFrame
         Columns hypothesis, series, status, effect, low, high, p, p_adjusted, method, n, detail,
-        sources, reason; ``attrs`` holds ``adjustment`` and ``sources`` (every citation key used,
-        sorted). One verdict per hypothesis: :func:`summarise`.
+        sources, reason, and unit (of the effect, which keeps the series' own sign), mde (the effect
+        detected with probability 0.8), scale (divide effect, low, high or mde by it for standard
+        deviations of the series), directness and directness_reason (direct, proxy or
+        narrative only, :mod:`bilateral.explain.directness`) and sentence (the verdict in words);
+        ``attrs`` holds ``adjustment`` and ``sources`` (every citation key used, sorted). One
+        verdict per hypothesis: :func:`summarise`.
     """
     chosen = _chosen(case, hypotheses)
     _check_adjustment(adjust)
@@ -98,7 +104,9 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
         test = hypothesis.test
         method = METHODS[test.method]()
         for ref in test.series:
-            row = {"hypothesis": hypothesis.id, "series": ref, "status": "no data", "reason": "", "sources": ""}
+            kind, why = directness(hypothesis, ref, case)
+            row = {"hypothesis": hypothesis.id, "series": ref, "status": "no data", "reason": "", "sources": "",
+                   "directness": kind, "directness_reason": why}
             context = Context(case, test.freq, np.random.default_rng(seed), evidence)
             try:
                 series, sources = evidence.series(ref, test.freq)
@@ -110,17 +118,27 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
                 row["reason"] = str(err)
                 rows.append(row)
                 continue
-            judged.append((len(rows), method, result, test.expect))
+            judged.append((len(rows), method, result, test))
             row.update(effect=result.effect, low=result.low, high=result.high, p=result.p, method=result.method,
-                       n=result.n, detail=result.detail,
+                       n=result.n, detail=result.detail, unit=result.unit, mde=result.mde,
+                       scale=result.extra.get("scale", result.extra.get("sd")),
                        sources=", ".join(dict.fromkeys([*sources, *context.sources])))
             rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=COLUMNS)
     tested = table["p"].notna()
     if tested.any():
         table.loc[tested, "p_adjusted"] = multipletests(table.loc[tested, "p"], method=adjust)[1]
-    for position, method, result, expect in judged:
-        table.loc[position, "status"] = method.judge(result, expect, table.loc[position, "p_adjusted"])
+    table["sentence"] = table["sentence"].astype(object)
+    for position, method, result, test in judged:
+        p_adjusted = table.loc[position, "p_adjusted"]
+        status = method.judge(result, test.expect, p_adjusted, test.side)
+        table.loc[position, "status"] = status
+        words = sentence(result, method.spec.expectation(test.expect), status, p_adjusted, test.side)
+        if table.loc[position, "directness"] == NARRATIVE:
+            words += f" Narrative only, not counted: {table.loc[position, 'directness_reason']}."
+        elif table.loc[position, "directness"] == "proxy":
+            words += f" A proxy: {table.loc[position, 'directness_reason']}."
+        table.loc[position, "sentence"] = words
     table.attrs = {"adjustment": adjust, "sources": _cited(table)}
     return table
 
@@ -128,14 +146,16 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
 def summarise(table: pd.DataFrame, case: Case) -> pd.DataFrame:
     """One row per hypothesis: supported if some series supports it and none contradicts it,
     contradicted in the reverse case, inconclusive when mixed or unclear, no data when nothing ran.
+    Tests marked "narrative only" are listed but do not count (inconclusive when only they ran).
 
     ``attrs["sources"]`` lists every citation key of the tests that ran, sorted.
     """
     claims = {h.id: h for h in case.hypotheses}
     rows = []
     for hid, group in table.groupby("hypothesis", sort=False):
-        statuses = set(group["status"])
-        if statuses == {"no data"}:
+        counted = group[group["directness"] != NARRATIVE] if "directness" in group else group
+        statuses = set(counted["status"])
+        if set(group["status"]) == {"no data"}:
             status = "no data"
         elif "supported" in statuses and "contradicted" not in statuses:
             status = "supported"

@@ -1,8 +1,8 @@
 """The explain methods: plain functions on pandas Series, and one class per method for the engine.
 
 Every function is usable on its own with Series on a PeriodIndex and returns a :class:`TestResult`
-whose ``effect`` is oriented so that a positive value goes the way the hypothesis expects: pass
-``direction=-1`` for ``lower``, ``decrease`` or ``negative`` expectations.
+whose ``effect`` is in the series' own units and sign, with an interval, a p-value calibrated for
+serial correlation at short lengths (docs/explain.md shows the calibration study) and its power.
 
 Each class (:data:`METHODS`, name → class) binds to its entry in the explain-method registry
 (:mod:`bilateral.registry.methods`) and has one interface, like a scikit-learn estimator:
@@ -19,13 +19,22 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
-import ruptures
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.tsa.stattools import grangercausalitytests
 
 from bilateral.errors import BilateralError
-from bilateral.explain.result import TestResult, verdict
+from bilateral.explain.bootstrap import (
+    ALPHA,
+    BIAS_DRAWS,
+    DRAWS,
+    PHI_MAX,
+    Z_POWER,
+    Residuals,
+    ar1_draws,
+    calibrated_slope,
+    corrected_phi,
+    nw_t,
+    tail_p,
+)
+from bilateral.explain.result import Side, TestResult, verdict
 from bilateral.explain.timeline import event_periods, groups_and_target, nearest_transitions
 from bilateral.registry import methods as registry
 
@@ -41,203 +50,362 @@ def _clean(series: pd.Series, name: str = "the series") -> pd.Series:
     clean = series.dropna().astype(float)
     if len(clean) < MIN_PERIODS:
         raise BilateralError(f"{name} has {len(clean)} periods with data; at least {MIN_PERIODS} are needed")
+    if clean.nunique() == 1:
+        raise BilateralError(f"{name} is {clean.iloc[0]:g} in every one of its {len(clean)} periods: "
+                             "a constant cannot show an effect")
     return clean
 
 
-def hac_lags(n: int) -> int:
-    """Newey–West lag length ⌊4 (n/100)^(2/9)⌋ (Newey & West 1994)."""
-    return max(1, int(4 * (n / 100) ** (2 / 9)))
+def _generator(rng: int | np.random.Generator) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
-def _ols(y: pd.Series, x: pd.DataFrame):
-    """OLS with Newey–West (HAC) standard errors."""
-    return sm.OLS(y, sm.add_constant(x, has_constant="add")).fit(cov_type="HAC",
-                                                                  cov_kwds={"maxlags": hac_lags(len(y))})
+def _slope_result(x: np.ndarray, y: pd.Series, method: str, unit: str, detail: str,
+                  rng: int | np.random.Generator, draws: int) -> TestResult:
+    """A design's second column tested with the AR(1) bootstrap (:mod:`bilateral.explain.bootstrap`)."""
+    fit = calibrated_slope(x, y.to_numpy(), 1, _generator(rng), draws)
+    return TestResult(f"{method}; {fit.note()}", fit.beta, fit.low, fit.high, fit.p, len(y), detail,
+                      {"sd": float(y.std()), "phi": fit.phi}, unit, fit.mde)
 
 
-def _coefficient(fit, name: str, direction: int, method: str, n: int, detail: str, sd: float) -> TestResult:
-    low, high = (direction * v for v in fit.conf_int().loc[name])
-    return TestResult(method, float(direction * fit.params[name]), float(min(low, high)), float(max(low, high)),
-                      float(fit.pvalues[name]), n, detail, {"sd": sd})
-
-
-def period_comparison(series: pd.Series, inside: pd.Series, *, direction: int = 1) -> TestResult:
+def period_comparison(series: pd.Series, inside: pd.Series, *, rng: int | np.random.Generator = 0,
+                      draws: int = DRAWS) -> TestResult:
     """Mean level in the periods flagged by ``inside`` minus the mean elsewhere.
 
-    y_t = α + β·D_t + ε_t with Newey–West HAC standard errors (relations series are serially
-    correlated); effect β.
+    y_t = α + β·D_t + u_t, u an AR(1); β with the AR(1)-bootstrap t (module
+    :mod:`bilateral.explain.bootstrap`). Effect β in the series' units.
     """
     y = _clean(series)
-    d = inside.reindex(y.index, fill_value=False).astype(float).rename("inside")
+    d = inside.reindex(y.index, fill_value=False).astype(float)
     if d.sum() < 2 or (1 - d).sum() < 2:
         raise BilateralError("each compared group needs at least two periods with data")
     detail = f"mean {y[d == 1].mean():.3g} in the group vs {y[d == 0].mean():.3g} outside"
-    return _coefficient(_ols(y, d.to_frame()), "inside", direction, "period comparison (HAC OLS, group dummy)",
-                        len(y), detail, float(y.std()))
+    x = np.column_stack([np.ones(len(y)), d.to_numpy()])
+    return _slope_result(x, y, "period comparison (group dummy)", "difference of means", detail, rng, draws)
 
 
 def ranking(series: pd.Series, groups: Mapping[str, pd.Series], target: str, *, best: bool = True,
-            draws: int = 2000, rng: int | np.random.Generator = 0) -> TestResult:
+            draws: int = DRAWS, rng: int | np.random.Generator = 0) -> TestResult:
     """Does ``target`` rank first (``best``) or last among the groups by mean level?
 
-    Effect: the target's mean minus the best other group's mean (for ``worst``: the worst other
-    minus the target). Uncertainty by a moving-block bootstrap of (period, group) pairs (Künsch
-    1989), block length ⌈n^(1/3)⌉: the interval of the effect and p = share of draws in which the
-    target is not first. ``rng``: a seed or a numpy Generator for the bootstrap.
+    Simultaneous intervals of the differences d_g = μ_target − μ_g to every rival g: y_t = μ_g(t)
+    + u_t with u an AR(1) (bias-corrected, :mod:`bilateral.explain.bootstrap`, estimated under
+    the least favourable null: the target tied with its closest rival). Each d_g has a fixed-b
+    t-statistic (its contrast regression, :func:`bilateral.explain.bootstrap.nw_t`) with standard
+    error s_g; bootstrap draws of u give every t*_g and the max-t critical value c = q₀.₉₅ max_g
+    |t*_g|, so d_g ± c·s_g hold for all rivals at once (Romano & Wolf 2005 style). Effect: the target minus
+    its closest rival (the best other for ``best``, the worst other for worst). "First" needs
+    every d_g on the claimed side: an intersection–union test (Berger 1982) whose p is the largest
+    one-sided p; when some rival is ahead instead, p is the max-t p of the rival furthest ahead.
     """
     y = _clean(series)
-    names = [name for name, mask in groups.items() if mask.reindex(y.index, fill_value=False).any()]
+    names = [name for name, mask in groups.items() if mask.reindex(y.index, fill_value=False).sum() >= 1]
     if target not in names or len(names) < 2:
         raise BilateralError(f"ranking needs data for {target!r} and at least one other group")
-    code = np.full(len(y), -1)
-    for i, name in enumerate(names):
-        code[groups[name].reindex(y.index, fill_value=False).to_numpy(bool)] = i
-    values, sign, t = y.to_numpy(), (1 if best else -1), names.index(target)
-
-    def gap(v: np.ndarray, g: np.ndarray) -> float:
-        means = np.array([v[g == i].mean() if (g == i).any() else np.nan for i in range(len(names))])
-        if np.isnan(means[t]):
-            return np.nan
-        others = np.delete(sign * means, t)
-        return sign * means[t] - np.nanmax(others)
-
-    n = len(values)
-    block = max(1, int(np.ceil(n ** (1 / 3))))
-    starts = np.random.default_rng(rng).integers(0, n - block + 1, size=(draws, -(-n // block)))
-    index = (starts[:, :, None] + np.arange(block)).reshape(draws, -1)[:, :n]
-    boot = np.array([gap(values[i], code[i]) for i in index])
-    boot = boot[np.isfinite(boot)]
-    order = sorted(names, key=lambda k: -sign * values[code == names.index(k)].mean())
-    low, high = np.quantile(boot, [0.025, 0.975])
+    masks = np.array([groups[name].reindex(y.index, fill_value=False).to_numpy(bool) for name in names])
+    keep = masks.any(axis=0)
+    masks, values = masks[:, keep], y.to_numpy()[keep]
+    masks &= np.cumsum(masks, axis=0) == 1
+    dummies = masks.T.astype(float)
+    counts = dummies.sum(axis=0)
+    means = values @ dummies / counts
+    t = names.index(target)
+    rivals = [i for i in range(len(names)) if i != t]
+    diff = means[t] - means[rivals]
+    generator = _generator(rng)
+    sign = 1 if best else -1
+    closest = int(np.argmin(sign * diff))
+    effect = float(diff[closest])
+    tied = np.delete(dummies, t, axis=1)
+    tied[:, rivals[closest] - (rivals[closest] > t)] += dummies[:, t]
+    residuals = Residuals(tied)
+    phi, sigma = corrected_phi(residuals(values), residuals, generator)
+    noise = ar1_draws(len(values), phi, sigma, draws, generator)
+    t_obs, star = np.empty(len(rivals)), np.empty((draws, len(rivals)))
+    for k, rival in enumerate(rivals):
+        x = np.column_stack([np.ones(len(values)), dummies[:, t], np.delete(dummies, [t, rival], axis=1)])
+        t_obs[k] = nw_t(x, values, 1)[1][0]
+        star[:, k] = nw_t(x, noise, 1)[1]
+    scale = np.divide(diff, t_obs, out=np.full(len(rivals), np.inf), where=t_obs != 0)
+    critical = float(np.quantile(np.max(np.abs(star), axis=1), 1 - ALPHA))
+    if sign * effect > 0:
+        p = float(max(tail_p(sign * t_obs[k], np.abs(star[:, k])) / 2 for k in range(len(rivals))))
+    else:
+        p = tail_p(abs(t_obs[closest]), np.max(np.abs(star), axis=1))
+    order = [names[i] for i in np.argsort(-sign * means)]
     shown = order[:5] + ([f"… {len(order) - 5} more"] if len(order) > 5 else [])
-    detail = ("best first: " if best else "worst first: ") + " > ".join(shown)
-    return TestResult(f"ranking (moving-block bootstrap, block {block}, {len(boot)} draws)",
-                      float(gap(values, code)), float(low), float(high), float((boot <= 0).mean()), n, detail,
-                      {"sd": float(y.std()), "order": order})
+    detail = (("best first: " if best else "worst first: ") + " > ".join(shown)
+              + f"; closest rival {names[rivals[closest]]}")
+    half = critical * scale[closest]
+    intervals = {names[r]: (float(diff[k] - critical * scale[k]), float(diff[k] + critical * scale[k]))
+                 for k, r in enumerate(rivals)}
+    return TestResult(f"ranking (simultaneous max-t intervals, AR(1) bootstrap φ̃ = {phi:.2f}, {draws} draws)",
+                      effect, effect - half, effect + half, p, len(values), detail,
+                      {"sd": float(y.std()), "order": order, "intervals": intervals}, "target minus closest rival",
+                      float((critical + Z_POWER) * scale[closest]))
 
 
-def event_study(series: pd.Series, events: Sequence[pd.Period], window: int, *, direction: int = 1,
-                placebos: int = 100, rng: int | np.random.Generator = 0) -> TestResult:
-    """Interrupted time series around dated events, with placebo dates.
+def _its_design(n: int, points: Sequence[int], window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and design of the pooled interrupted time series: post, t − t₀, one intercept per event."""
+    rows, xs = [], []
+    for k, p in enumerate(points):
+        span = np.arange(max(0, p - window), min(n, p + window + 1))
+        block = np.zeros((len(span), 2 + len(points)))
+        block[:, 0], block[:, 1], block[:, 2 + k] = (span >= p), span - p, 1.0
+        rows.append(span)
+        xs.append(block)
+    return np.concatenate(rows), np.vstack(xs)
 
-    Within ±``window`` periods of each event: y_t = α + β·post_t + γ·(t − t₀) + ε_t (level shift β
-    after the event, common local trend; Newey–West errors), pooled over the events with an
-    intercept per event. The effect is β; p is the HAC p-value; the share of ``placebos`` random
-    dates (outside the windows, drawn with ``rng``: a seed or a numpy Generator) whose β is at
-    least as large is reported as ``placebo_p``.
+
+def _its_beta(values: np.ndarray, points: Sequence[int], window: int) -> float:
+    """Pooled interrupted-time-series level shift: y = α_e + β·post + γ·(t − t₀) within ±window."""
+    rows, x = _its_design(len(values), points, window)
+    if x[:, 0].sum() < 2 or (1 - x[:, 0]).sum() < 2:
+        return float("nan")
+    return float(np.linalg.lstsq(x, values[rows], rcond=None)[0][0])
+
+
+def event_study(series: pd.Series, events: Sequence[pd.Period], window: int, *, placebos: int = 199,
+                rng: int | np.random.Generator = 0) -> TestResult:
+    """Interrupted time series around dated events, judged against placebo dates.
+
+    Within ±``window`` periods of each event, pooled with an intercept per event: y_t = α_e +
+    β·post_t + γ·(t − t₀) + ε_t; the effect is β. Its null distribution is β at ``placebos`` sets of
+    random dates whose windows do not overlap the events' (every admissible date when one event
+    and few dates), which carries the series' own dependence: placebo p = (1 + #|β*| ≥ |β|)/(m + 1).
+    Neighbouring placebo dates share most of their data, so on short persistent series their β* are
+    too alike and the placebo p alone over-rejects (0.09 at n = 120, φ = 0.5); β is therefore also
+    set against β on AR(1) series fitted to the series' residuals from a shift at each event
+    (:mod:`bilateral.explain.bootstrap`), and
+    p is the larger of the two. Interval β ± q₀.₉₅|β*| and power q₀.₉₅ + z₀.₈·sd β*, from the wider
+    of the two null distributions.
     """
     y = _clean(series)
-    positions = [y.index.get_indexer([e], method="nearest")[0] for e in events]
-
-    def fit_at(points: Sequence[int]):
-        rows = []
-        for k, p in enumerate(points):
-            lo, hi = max(0, p - window), min(len(y), p + window + 1)
-            part = pd.DataFrame({"y": y.iloc[lo:hi].to_numpy(), "post": (np.arange(lo, hi) >= p).astype(float),
-                                 "trend": np.arange(lo, hi) - p, "event": k})
-            rows.append(part)
-        data = pd.concat(rows, ignore_index=True)
-        if data["post"].sum() < 2 or (1 - data["post"]).sum() < 2:
-            return None
-        x = pd.concat([data[["post", "trend"]],
-                       pd.get_dummies(data["event"], prefix="e", drop_first=True, dtype=float)], axis=1)
-        return _ols(data["y"], x), len(data)
-
-    fitted = fit_at(positions)
-    if fitted is None:
+    values = y.to_numpy()
+    positions = [int(y.index.get_indexer([e], method="nearest")[0]) for e in events]
+    beta = _its_beta(values, positions, window)
+    if not np.isfinite(beta):
         raise BilateralError("the event windows hold too few periods before or after the events")
-    fit, n = fitted
-    result = _coefficient(fit, "post", direction, f"event study (ITS ±{window} periods, HAC)", n,
-                          f"{len(positions)} event(s)", float(y.std()))
-    generator = np.random.default_rng(rng)
-    blocked = {i for p in positions for i in range(p - window, p + window + 1)}
+    blocked = {i for p in positions for i in range(p - 2 * window, p + 2 * window + 1)}
     candidates = [i for i in range(window, len(y) - window) if i not in blocked]
-    if candidates:
-        betas = []
-        for _ in range(placebos):
-            placebo = generator.choice(candidates, size=len(positions))
-            refit = fit_at(sorted(placebo))
-            if refit is not None:
-                betas.append(direction * refit[0].params["post"])
-        if betas:
-            result.extra["placebo_p"] = float(np.mean(np.array(betas) >= result.effect))
-            result.detail += f"; placebo p = {result.extra['placebo_p']:.2f} ({len(betas)} dates)"
+    generator = _generator(rng)
+    if len(positions) == 1 and len(candidates) <= placebos:
+        dates = [[c] for c in candidates]
+    elif candidates:
+        dates = [sorted(generator.choice(candidates, size=len(positions))) for _ in range(placebos)]
+    else:
+        dates = []
+    betas = np.array([_its_beta(values, d, window) for d in dates])
+    betas = betas[np.isfinite(betas)]
+    if len(betas) < 19:
+        raise BilateralError(f"only {len(betas)} placebo dates fit outside the event windows (19 are needed "
+                             f"for p < 0.05): use a longer series or a shorter window than {window}")
+    rows, x = _its_design(len(values), positions, window)
+    steps = np.column_stack([np.ones(len(values))] + [np.arange(len(values)) >= p for p in positions])
+    residuals = Residuals(steps)
+    phi, sigma = corrected_phi(residuals(values), residuals, generator)
+    simulated = (np.linalg.pinv(x)[0] @ ar1_draws(len(values), phi, sigma, DRAWS, generator)[:, rows].T)
+    p_placebo, p_ar = tail_p(abs(beta), np.abs(betas)), tail_p(abs(beta), np.abs(simulated))
+    q = max(float(np.quantile(np.abs(betas), 1 - ALPHA)), float(np.quantile(np.abs(simulated), 1 - ALPHA)))
+    spread = max(float(np.std(betas)), float(np.std(simulated)))
+    return TestResult(f"event study (ITS ±{window} periods, {len(betas)} placebo dates and AR(1) bootstrap "
+                      f"φ̃ = {phi:.2f})", beta, beta - q, beta + q, max(p_placebo, p_ar), len(y),
+                      f"{len(positions)} event(s); placebo p = {p_placebo:.3f}, AR(1) p = {p_ar:.3f}",
+                      {"sd": float(y.std()), "placebo_p": p_placebo}, "level shift", q + Z_POWER * spread)
+
+
+def _cusum(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """max_k |Σ_{t≤k}(y_t − ȳ)| / (√n·ω̂) per row, and its argmax (the break's first period).
+
+    ω̂² = s²(1 + ρ̂)/(1 − ρ̂) is the AR(1) long-run variance from the row's own lag-one
+    autocorrelation ρ̂ (capped at ±``PHI_MAX``), which keeps the statistic's null spread nearly the same
+    whatever the persistence.
+    """
+    y2 = np.atleast_2d(values)
+    centred = y2 - y2.mean(axis=1, keepdims=True)
+    path = np.abs(np.cumsum(centred, axis=1))[:, :-1]
+    rho = np.clip(np.sum(centred[:, 1:] * centred[:, :-1], axis=1) / np.maximum(np.sum(centred**2, axis=1), 1e-300),
+                  -PHI_MAX, PHI_MAX)
+    scale = np.sqrt(y2.shape[1]) * np.maximum(y2.std(axis=1), 1e-12) * np.sqrt((1 + rho) / (1 - rho))
+    return path.max(axis=1) / scale, path.argmax(axis=1) + 1
+
+
+def change_points(series: pd.Series, at: Sequence[pd.Period] = (), *, rng: int | np.random.Generator = 0,
+                  draws: int = DRAWS) -> TestResult:
+    """A level shift at the named dates, or anywhere, with a calibrated false-alarm rate.
+
+    With dates: y_t = α + β·1[t ≥ t_d] + u_t at each date d, u an AR(1), β tested with the AR(1)
+    bootstrap (:mod:`bilateral.explain.bootstrap`); the effect is the shift (mean after minus
+    before) at the date with the smallest p, and p is that p times the number of dates
+    (Bonferroni). Without dates: the CUSUM of mean shifts, max_k |S_k|/(√n·sd) (Page 1954; Brown,
+    Durbin & Evans 1975), calibrated by AR(1) draws fitted to the demeaned series (the null);
+    the effect is the shift at the CUSUM's argmax (its interval is the same AR(1) bootstrap at
+    that date and does not allow for the search). The main break is always reported.
+    """
+    y = _clean(series)
+    values, n, generator = y.to_numpy(), len(y), _generator(rng)
+    stat, where = _cusum(values)
+    step = np.column_stack([np.ones(n), np.arange(n) >= where[0]])
+    residuals = Residuals(np.ones((n, 1)))
+    phi, _ = corrected_phi(residuals(values), residuals, generator)
+    stars, _ = _cusum(ar1_draws(n, phi, 1.0, draws, generator))
+    p_any = tail_p(float(stat[0]), stars)
+    main = y.index[int(where[0])]
+    detail = f"main break {main} (CUSUM p = {p_any:.3f})"
+    wanted = sorted({int(y.index.get_indexer([a], method="nearest")[0]) for a in at} - {0})
+    if not wanted:
+        fit = calibrated_slope(step, values, 1, generator, draws)
+        return TestResult(f"change points (CUSUM, AR(1) bootstrap φ̃ = {phi:.2f}, {draws} draws)", fit.beta,
+                          fit.low, fit.high, p_any, n, detail,
+                          {"sd": float(y.std()), "breaks": [str(main)], "p_any": p_any}, "shift at the main break",
+                          fit.mde)
+    fits = {k: calibrated_slope(np.column_stack([np.ones(n), np.arange(n) >= k]), values, 1, generator, draws)
+            for k in wanted}
+    chosen = min(fits, key=lambda k: fits[k].p)
+    fit = fits[chosen]
+    detail = f"shift at {y.index[chosen]}; " + detail
+    return TestResult(f"change points (step at the named dates, {fit.note()}; Bonferroni over {len(wanted)})",
+                      fit.beta, fit.low, fit.high, min(1.0, fit.p * len(wanted)), n, detail,
+                      {"sd": float(y.std()), "breaks": [str(main)], "p_any": p_any, "at": str(y.index[chosen])},
+                      "shift at the named date", fit.mde)
+
+
+def regression(series: pd.Series, predictors: pd.DataFrame, *, rng: int | np.random.Generator = 0,
+               draws: int = DRAWS) -> TestResult:
+    """OLS of the series on the predictors; the first predictor's slope (series units per unit of
+    it) with the AR(1)-bootstrap t (the predictors held fixed, the errors an AR(1))."""
+    data = pd.concat([series.rename("y"), predictors], axis=1).dropna()
+    _clean(data["y"])
+    first = predictors.columns[0]
+    x = np.column_stack([np.ones(len(data)), data[list(predictors.columns)].to_numpy(float)])
+    result = _slope_result(x, data["y"], "regression (OLS)", f"per unit of {first}", "", rng, draws)
+    spread = float(data[first].std())
+    result.extra["scale"] = (float(data["y"].std()) or 1.0) / (spread or 1.0)
+    result.extra["standardised"] = result.effect / result.extra["scale"]
+    result.detail = f"standardised slope {result.extra['standardised']:+.2f} SD per SD"
     return result
 
 
-def change_points(series: pd.Series, at: Sequence[pd.Period] = (), *, tolerance: int = 2,
-                  penalty: float | None = None) -> TestResult:
-    """Unconstrained change points (PELT, Killick et al. 2012, via ruptures) compared with dates.
-
-    Mean-shift cost on the standardised series, penalty 2·log n by default (BIC-like). The effect
-    is the share of the named dates with a found break within ``tolerance`` periods (1 when no
-    dates are named and any break is found); p is left undefined (``nan``): PELT is not a test.
-    """
-    y = _clean(series)
-    z = ((y - y.mean()) / (y.std() or 1)).to_numpy()
-    pen = penalty if penalty is not None else 2 * np.log(len(z))
-    found = ruptures.Pelt(model="l2", min_size=2).fit(z).predict(pen=pen)[:-1]
-    breaks = [y.index[i] for i in found]
-    wanted = [y.index.get_indexer([a], method="nearest")[0] for a in at]
-    hits = [any(abs(b - w) <= tolerance for b in found) for w in wanted]
-    share = float(np.mean(hits)) if wanted else float(bool(found))
-    detail = f"breaks at {', '.join(map(str, breaks)) or 'none'}"
-    return TestResult(f"change points (PELT, penalty {pen:.1f})", share, share, share, float("nan"), len(y),
-                      detail, {"breaks": [str(b) for b in breaks], "hits": hits, "sd": 1.0})
+def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
+    """Lags y_{t−1} … y_{t−lag} for t = lag … n−1, as the last axis (values: (n,) or (draws, n))."""
+    n = values.shape[-1]
+    return np.stack([values[..., lag - i - 1:n - i - 1] for i in range(lag)], axis=-1)
 
 
-def regression(series: pd.Series, predictors: pd.DataFrame, *, direction: int = 1) -> TestResult:
-    """OLS of the series on the predictors with HAC errors; the effect is the first predictor's slope
-    in standard deviations of y per standard deviation of x (standardised coefficient)."""
-    data = pd.concat([series.rename("y"), predictors], axis=1).dropna()
-    _clean(data["y"])
-    z = (data - data.mean()) / data.std().replace(0, 1)
-    first = predictors.columns[0]
-    fit = _ols(z["y"], z[list(predictors.columns)])
-    return _coefficient(fit, first, direction, "regression (standardised OLS, HAC)", len(z),
-                        f"R² = {fit.rsquared:.2f}", 1.0)
+def _granger_fits(y: np.ndarray, x: np.ndarray, lag: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """F statistic, sum of the cause's lag coefficients and its OLS se for each row of ``y``."""
+    y2 = np.atleast_2d(y)
+    draws, n = y2.shape
+    rows = n - lag
+    own = np.concatenate([np.ones((draws, rows, 1)), _lagged(y2, lag)], axis=2)
+    full = np.concatenate([own, np.broadcast_to(_lagged(x, lag), (draws, rows, lag))], axis=2)
+    target = y2[:, lag:, None]
+
+    def rss(design: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        gram = np.linalg.inv(np.transpose(design, (0, 2, 1)) @ design)
+        coef = gram @ (np.transpose(design, (0, 2, 1)) @ target)
+        return np.sum((target - design @ coef) ** 2, axis=(1, 2)), coef[:, :, 0], gram
+
+    rss_full, coef, gram = rss(full)
+    rss_own, *_ = rss(own)
+    dof = rows - full.shape[2]
+    f = ((rss_own - rss_full) / lag) / (rss_full / dof)
+    var = gram[:, lag + 1:, lag + 1:].sum(axis=(1, 2)) * rss_full / dof
+    return f, coef[:, lag + 1:].sum(axis=1), np.sqrt(np.maximum(var, 1e-300))
 
 
-def granger(effect: pd.Series, cause: pd.Series, *, max_lag: int = 4, direction: int = 1) -> TestResult:
-    """Does ``cause`` Granger-cause ``effect``? VAR lag chosen by AIC up to ``max_lag``; F-test.
+def _aic(y: np.ndarray, lag: int) -> float:
+    """AIC of the series' own autoregression, n·log(RSS/n) + 2k (Akaike 1974)."""
+    design = np.column_stack([np.ones(len(y) - lag), _lagged(y, lag)])
+    target = y[lag:]
+    rss = float(np.sum((target - design @ np.linalg.lstsq(design, target, rcond=None)[0]) ** 2))
+    return len(target) * np.log(max(rss, 1e-300) / len(target)) + 2 * design.shape[1]
 
-    The effect reported is the sum of the cause's lag coefficients in the chosen equation.
+
+def granger(effect: pd.Series, cause: pd.Series, *, max_lag: int = 4, draws: int = DRAWS,
+            rng: int | np.random.Generator = 0) -> TestResult:
+    """Does ``cause`` Granger-cause ``effect``? F-test of the cause's lags (Granger 1969), the lag
+    chosen by AIC of the series' own autoregression (common sample, up to ``max_lag``) — choosing it
+    on the equation with the cause would inflate F — and bootstrapped.
+
+    The restricted model y_t = c + Σ a_i y_{t−i} + e_t, its a_i bias-corrected by simulation
+    (Kilian 1998; kept uncorrected if the correction leaves the stationary region), rebuilds
+    ``draws`` series recursively with resampled residuals, the cause held fixed (a recursive
+    residual bootstrap of the F statistic); p = share of F* ≥ F. The effect is the sum of the cause's lag
+    coefficients (units of the series per unit of the cause) with a bootstrap-t interval.
     """
     data = pd.concat([effect.rename("effect"), cause.rename("cause")], axis=1).dropna()
     _clean(data["effect"])
-    lag = max(1, min(max_lag, len(data) // 5))
-    results = grangercausalitytests(data[["effect", "cause"]].to_numpy(), maxlag=lag)
-    best = min(results, key=lambda k: results[k][1][1].aic)
-    f_stat, p, *_ = results[best][0]["ssr_ftest"]
-    unrestricted = results[best][1][1]
-    slopes = unrestricted.params[best:2 * best]
-    total = float(np.sum(slopes)) * direction
-    return TestResult(f"Granger causality (lag {best} by AIC, F test)", total, total, total, float(p), len(data),
-                      f"F = {f_stat:.2f}", {"sd": float(data['effect'].std())})
+    top = max(1, min(max_lag, len(data) // 5))
+    y, x = data["effect"].to_numpy(), data["cause"].to_numpy()
+    best = min(range(1, top + 1), key=lambda k: _aic(y[top - k:], k))
+    generator = _generator(rng)
+    f_obs, total, se = (float(v[0]) for v in _granger_fits(y, x, best))
+    own = np.column_stack([np.ones(len(y) - best), _lagged(y, best)])
+    a = np.linalg.lstsq(own, y[best:], rcond=None)[0]
+    resid = y[best:] - own @ a
+    centred = resid - resid.mean()
+
+    def rebuild(coef: np.ndarray, count: int) -> np.ndarray:
+        shocks = generator.choice(centred, size=(count, len(y)))
+        built = np.tile(y, (count, 1))
+        for i in range(best, len(y)):
+            built[:, i] = coef[0] + built[:, i - best:i][:, ::-1] @ coef[1:] + shocks[:, i]
+        return built
+
+    sims = rebuild(a, BIAS_DRAWS)
+    design = np.concatenate([np.ones((BIAS_DRAWS, len(y) - best, 1)), _lagged(sims, best)], axis=2)
+    refit = np.linalg.solve(np.transpose(design, (0, 2, 1)) @ design,
+                            np.transpose(design, (0, 2, 1)) @ sims[:, best:, None])[:, :, 0]
+    corrected = a.copy()
+    corrected[1:] = 2 * a[1:] - refit[:, 1:].mean(axis=0)
+    if np.max(np.abs(np.roots(np.r_[1.0, -corrected[1:]]))) >= 1:
+        corrected = a
+    f_star, s_star, e_star = _granger_fits(rebuild(corrected, draws), x, best)
+    critical = float(np.quantile(np.abs(s_star / e_star), 1 - ALPHA))
+    p = tail_p(float(np.sqrt(max(f_obs, 0.0))), np.sqrt(np.maximum(f_star, 0)))
+    return TestResult(f"Granger causality (lag {best} by AIC, F test, residual bootstrap {draws} draws)", total,
+                      total - critical * se, total + critical * se, p, len(data), f"F = {f_obs:.2f}",
+                      {"sd": float(data["effect"].std()),
+                       "scale": float(data["effect"].std()) / (float(data["cause"].std()) or 1.0)},
+                      "sum of the cause's lag coefficients",
+                      (critical + Z_POWER) * se)
 
 
-def decoupling(political: pd.Series, economic: pd.Series) -> TestResult:
+def decoupling(political: pd.Series, economic: pd.Series, *, draws: int = DRAWS,
+               rng: int | np.random.Generator = 0) -> TestResult:
     """Co-movement of first differences of a political and an economic series (Pearson r).
 
-    Effect r with a Fisher-z interval and p for r ≠ 0. ``decoupled`` means no significant
-    co-movement with a narrow interval (|r| < 0.3 at both ends, see ``verdict``).
+    The null of independence is drawn by replacing the political series with AR(1) series fitted
+    to it (bias-corrected, :mod:`bilateral.explain.bootstrap`), the economic one held fixed, and
+    differencing both: p = share of |r*| ≥ |r|, interval r ± q₀.₉₅|r*|. ``decoupled`` needs the
+    interval inside ±0.3 (``margin``) and no significant r (see ``verdict``).
     """
-    data = pd.concat([political.rename("p"), economic.rename("e")], axis=1).dropna().diff().dropna()
+    data = pd.concat([political.rename("p"), economic.rename("e")], axis=1).dropna()
     _clean(data["p"])
-    r, p = stats.pearsonr(data["p"], data["e"])
-    half = 1.96 / np.sqrt(max(len(data) - 3, 1))
-    low, high = np.tanh(np.arctanh(np.clip(r, -0.999, 0.999)) + np.array([-half, half]))
-    return TestResult("decoupling (correlation of first differences)", float(r), float(low), float(high), float(p),
-                      len(data), "", {"sd": 0.6})
+    levels = data["p"].to_numpy()
+    econ = np.diff(data["e"].to_numpy())
+    r = float(np.corrcoef(np.diff(levels), econ)[0, 1]) if np.std(econ) > 0 else 0.0
+    generator = _generator(rng)
+    residuals = Residuals(np.ones((len(levels), 1)))
+    phi, sigma = corrected_phi(residuals(levels), residuals, generator)
+    sims = np.diff(ar1_draws(len(levels), phi, sigma, draws, generator), axis=1)
+    sims = sims - sims.mean(axis=1, keepdims=True)
+    centred = econ - econ.mean()
+    r_star = sims @ centred / np.maximum(np.linalg.norm(sims, axis=1) * np.linalg.norm(centred), 1e-300)
+    q = float(np.quantile(np.abs(r_star), 1 - ALPHA))
+    p = tail_p(abs(r), np.abs(r_star))
+    return TestResult(f"decoupling (correlation of first differences, AR(1) bootstrap φ̃ = {phi:.2f})", r,
+                      max(-1.0, r - q), min(1.0, r + q), p, len(data) - 1, "", {"sd": 1.0, "margin": 0.3},
+                      "correlation", min(1.0, q + Z_POWER * float(np.std(r_star))))
 
 
-def trend(series: pd.Series, *, direction: int = 1) -> TestResult:
-    """Linear trend per period, y_t = α + β·t + ε_t, HAC errors; the effect is β in SD per 10 periods."""
+def trend(series: pd.Series, *, rng: int | np.random.Generator = 0, draws: int = DRAWS) -> TestResult:
+    """Linear trend, y_t = α + β·t/10 + u_t with u an AR(1); β (series units per 10 periods) with
+    the AR(1)-bootstrap t (:mod:`bilateral.explain.bootstrap`)."""
     y = _clean(series)
-    sd = float(y.std()) or 1.0
-    t = pd.Series(np.arange(len(y)) / 10.0, index=y.index, name="trend")
-    fit = _ols(y / sd, t.to_frame())
-    return _coefficient(fit, "trend", direction, "linear trend (HAC OLS, SD per 10 periods)", len(y), "", 1.0)
+    x = np.column_stack([np.ones(len(y)), np.arange(len(y)) / 10.0])
+    return _slope_result(x, y, "linear trend", "per 10 periods", "", rng, draws)
 
 
 @dataclass
@@ -270,13 +438,9 @@ class Method(ABC):
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
         """Apply the case's test specification ``test`` to ``series``."""
 
-    def judge(self, result: TestResult, expectation: str, p_adjusted: float) -> str:
+    def judge(self, result: TestResult, expectation: str, p_adjusted: float, side: Side = "either") -> str:
         """``supported``, ``contradicted`` or ``inconclusive`` for ``expectation`` (see :func:`verdict`)."""
-        return verdict(result, self.spec.expectation(expectation), p_adjusted)
-
-    def direction(self, test: TestSpec) -> int:
-        """How to orient the effect: −1 for a negative expectation, else +1 (null ones included)."""
-        return -1 if self.spec.expectation(test.expect).direction < 0 else 1
+        return verdict(result, self.spec.expectation(expectation), p_adjusted, side)
 
 
 class PeriodComparison(Method):
@@ -295,7 +459,7 @@ class PeriodComparison(Method):
                     others |= mask
         others &= ~inside
         keep = inside | others
-        return period_comparison(series[keep], inside[keep], direction=self.direction(test))
+        return period_comparison(series[keep], inside[keep], rng=context.rng)
 
 
 class Ranking(Method):
@@ -304,13 +468,8 @@ class Ranking(Method):
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
         groups, target = groups_and_target(context.case, series.index, test.groups, test.target, together=True)
-        return ranking(series, groups, target, best=self.direction(test) > 0, rng=context.rng)
-
-    def judge(self, result: TestResult, expectation: str, p_adjusted: float) -> str:
-        """Contradicted when the bootstrap interval puts another group ahead; else :func:`verdict`."""
-        if result.high < 0:
-            return "contradicted"
-        return super().judge(result, expectation, p_adjusted)
+        best = self.spec.expectation(test.expect).direction > 0
+        return ranking(series, groups, target, best=best, rng=context.rng)
 
 
 class EventStudy(Method):
@@ -319,7 +478,7 @@ class EventStudy(Method):
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
         events = event_periods(context.case, test.event, context.freq)
-        return event_study(series, events, test.window, direction=self.direction(test), rng=context.rng)
+        return event_study(series, events, test.window, rng=context.rng)
 
 
 class ChangePoints(Method):
@@ -327,23 +486,21 @@ class ChangePoints(Method):
     expectations = ("break_at", "no_break")
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
-        """Breaks against the named dates, each break with its nearest leader change or period start."""
-        result = change_points(series, event_periods(context.case, test.at or [], context.freq))
+        """The shift at the named dates (or the main break), with the main break's nearest leader
+        change or period start."""
+        result = change_points(series, event_periods(context.case, test.at or [], context.freq), rng=context.rng)
         notes = nearest_transitions(result.extra["breaks"], context.case, context.freq)
         result.extra["nearest"] = notes
         if notes:
             result.detail += "; " + "; ".join(notes)
         return result
 
-    def judge(self, result: TestResult, expectation: str, p_adjusted: float) -> str:
-        """PELT has no p-value: ``break_at`` is supported when half the dates have a break nearby and
-        contradicted when none has but breaks were found elsewhere; ``no_break`` the reverse."""
-        hit = result.effect
-        if self.spec.expectation(expectation).null:
-            return "supported" if hit == 0 else "contradicted" if hit >= 0.5 else "inconclusive"
-        if hit >= 0.5:
-            return "supported"
-        return "contradicted" if hit == 0 and result.extra["breaks"] else "inconclusive"
+    def judge(self, result: TestResult, expectation: str, p_adjusted: float, side: Side = "either") -> str:
+        """A break of either sign supports ``break_at`` when ``side`` is "either" and the shift is
+        significant; every other case is :func:`verdict`'s rule."""
+        if not self.spec.expectation(expectation).null and side == "either":
+            return "supported" if np.isfinite(p_adjusted) and p_adjusted < ALPHA else "inconclusive"
+        return super().judge(result, expectation, p_adjusted, side)
 
 
 class Regression(Method):
@@ -352,7 +509,7 @@ class Regression(Method):
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
         frame = pd.concat([context.series(ref).rename(ref) for ref in test.predictors], axis=1)
-        return regression(series, frame, direction=self.direction(test))
+        return regression(series, frame, rng=context.rng)
 
 
 class Granger(Method):
@@ -360,7 +517,7 @@ class Granger(Method):
     expectations = ("causes", "no_cause")
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
-        return granger(series, context.series(test.predictors[0]), direction=self.direction(test))
+        return granger(series, context.series(test.predictors[0]), rng=context.rng)
 
 
 class Decoupling(Method):
@@ -368,7 +525,7 @@ class Decoupling(Method):
     expectations = ("coupled", "decoupled")
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
-        return decoupling(series, context.series(test.predictors[0]))
+        return decoupling(series, context.series(test.predictors[0]), rng=context.rng)
 
 
 class Trend(Method):
@@ -376,7 +533,7 @@ class Trend(Method):
     expectations = ("increase", "decrease", "flat")
 
     def run(self, series: pd.Series, test: TestSpec, context: Context) -> TestResult:
-        return trend(series, direction=self.direction(test))
+        return trend(series, rng=context.rng)
 
 
 METHODS: dict[str, type[Method]] = {cls.spec.name: cls for cls in (
