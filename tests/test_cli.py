@@ -128,3 +128,12 @@ def test_version():
 
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"bilateral {__version__}"
+
+
+def test_output_places_are_checked_before_the_work(tmp_path: Path):
+    missing = run("simulate", "--plot", str(tmp_path / "no" / "such" / "plot.html"))
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    onto_file = tmp_path / "report.html"
+    onto_file.write_text("x")
+    report = run("report", "-o", str(onto_file))
+    assert report.exit_code == 2 and "that is a file" in report.stderr

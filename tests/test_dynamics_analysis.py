@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-import jinja2
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,8 +12,9 @@ import typer
 from typer.testing import CliRunner
 
 from bilateral import load_case
-from bilateral.analysis.dynamics import DynamicsResult, dynamics, dynamics_context
+from bilateral.analysis.dynamics import DynamicsResult, dynamics
 from bilateral.cli.dynamics import dynamics as dynamics_command
+from bilateral.report.writer import _environment, dynamics_context
 
 RULE = ("no ratifiable agreement above 40 is possible while rus_duma's and rus_public's positions "
         "stay ≤ 20")
@@ -74,7 +74,7 @@ def test_no_index_is_unavailable_with_the_reason():
 
 
 def test_report_section_renders_the_rule_the_take_and_the_scenarios(result):
-    env = jinja2.Environment(loader=jinja2.PackageLoader("bilateral.report", "templates"), autoescape=True)
+    env = _environment()
     html = env.get_template("dynamics.html.j2").render(dynamics=dynamics_context(SimpleNamespace(dynamics=result)))
     assert "Relations over time" in html and RULE.replace("'", "&#39;") in html
     assert "Rapport, sanctions lifted and a popular Kremlin" in html and "Monte Carlo" in html

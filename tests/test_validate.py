@@ -134,3 +134,22 @@ def test_symlinks_and_bib_file_paths_are_not_followed(case_copy: Path, tmp_path:
     assert any(p.file == "factors.yaml" and "symbolic link" in p.message for p in problems)
     line = next(n for n, t in enumerate(bib.read_text(encoding="utf-8").splitlines(), 1) if "@misc{seed000" in t)
     assert any(p.file == "sources.bib" and p.line == line and p.field == "seed000.file" for p in problems)
+
+
+def test_outside_knowledge_must_cite_a_known_work(case_copy):
+    import csv
+
+    from bilateral import validate_case
+
+    path = case_copy / "events.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r["outside_source"])
+    row["outside_source"] = "nobody1999"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    problems = [p for p in validate_case(case_copy) if p.field == "outside_source"]
+    assert len(problems) == 1 and "nobody1999" in problems[0].message and problems[0].file == "events.csv"
+    assert problems[0].line == rows.index(row) + 2

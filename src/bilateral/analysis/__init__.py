@@ -12,6 +12,7 @@ Every part returns a typed result with one protocol — ``available``, ``reason`
 
 from bilateral.analysis.analysis import Analysis
 from bilateral.analysis.evidence import EvidenceResult
+from bilateral.analysis.latent import LatentResult
 from bilateral.analysis.longrun import LongRunResult
 from bilateral.analysis.negotiation import NegotiationResult
 from bilateral.analysis.overview import OverviewResult
@@ -21,6 +22,7 @@ from bilateral.analysis.result import Result
 __all__ = [
     "Analysis",
     "EvidenceResult",
+    "LatentResult",
     "LongRunResult",
     "NegotiationResult",
     "OverviewResult",

@@ -12,6 +12,7 @@ them — the evidence, the long-run figures and the measured relations.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bilateral.analysis.dynamics import DynamicsResult, dynamics_of
 from bilateral.analysis.evidence import EvidenceResult, evidence
+from bilateral.analysis.latent import LatentResult, latent
 from bilateral.analysis.longrun import DRAWN, START, LongRunResult, longrun
 from bilateral.analysis.negotiation import NegotiationResult, negotiation
 from bilateral.analysis.overview import OverviewResult, overview
@@ -28,6 +31,7 @@ from bilateral.case import Case, load_case
 from bilateral.errors import BilateralError
 
 Seed = int | np.random.Generator | None
+PARTS = ("overview", "relations", "latent", "longrun", "evidence", "negotiation", "dynamics")
 
 
 def _seeds(rng: Seed, parts: int) -> list[int | np.random.Generator]:
@@ -73,12 +77,12 @@ class Analysis:
         self.store_path = Path(store) if store is not None else default_path()
         self.runs, self.scenario_runs, self.workers, self.adjust = runs, scenario_runs, workers, adjust
         self.rng = rng
-        self._evidence_rng, self._negotiation_rng = _seeds(rng, 2)
+        self._evidence_rng, self._negotiation_rng, self._latent_rng, self._dynamics_rng = _seeds(rng, 4)
         self._panels: dict[str, pd.DataFrame | BilateralError] = {}
         self._indices: dict[tuple[str, str, str], pd.DataFrame | BilateralError] = {}
 
     def __repr__(self) -> str:
-        done = [name for name in ("overview", "relations", "longrun", "evidence", "negotiation") if name in vars(self)]
+        done = [name for name in PARTS if name in vars(self)]
         return (f"<Analysis of {self.case.name!r} ({'–'.join(self.case.dyad)}); store {self.store_path}; "
                 f"computed: {', '.join(done) or 'nothing yet'}>")
 
@@ -88,10 +92,13 @@ class Analysis:
         """The panel steps this analysis reads: those of every series the case's hypotheses name
         (a pair's series through the triads step), those the long-run figures draw, and those the
         latent relation index fuses — not every dataset the panel could add."""
+        from bilateral.case.dynamics import load_dynamics
         from bilateral.measure.latent import panel_steps
         from bilateral.registry import series as registry
 
         wanted = ["leaders", *DRAWN["Y"], *DRAWN["M"], "triads", *panel_steps(*self.case.dyad)]
+        with suppress(BilateralError):  # no dynamics.yaml, or a broken one: the dynamics part says why
+            wanted.append(registry.spec(load_dynamics(self.case).series).step)
         for h in self.case.hypotheses:
             for ref in [*h.test.series, *(h.test.predictors or [])]:
                 parsed = registry.parse_series_ref(ref)
@@ -178,6 +185,30 @@ class Analysis:
         """Every hypothesis tested, one verdict per claim."""
         return evidence(self.case, self.series, adjust=self.adjust, rng=self._evidence_rng)
 
+    @cached_property
+    def latent(self) -> LatentResult:
+        """The latent relation index (monthly) fused from every series, and P(best) per period."""
+        try:
+            yearly = self.panel("Y")
+        except BilateralError as err:
+            return LatentResult(available=False, reason=f"yearly panel: {err}")
+        try:
+            monthly = self.panel("M")
+        except BilateralError:
+            monthly = None
+        try:
+            events = self.event_index(*self.case.dyad, "M")
+        except BilateralError:
+            events = {}
+        return latent(*self.case.dyad, panel_y=yearly, panel_m=monthly, events=events, case=self.case,
+                      rng=self._latent_rng)
+
+    @cached_property
+    def dynamics(self) -> DynamicsResult:
+        """Relations over time: the fitted dynamics, forecast, back-test, exact bounds and
+        P(breakthrough by year) per scenario."""
+        return dynamics_of(self, paths=self.runs, rng=self._dynamics_rng)
+
     def evidence_of(self, hypotheses: list[str] | None = None) -> EvidenceResult:
         """The evidence for the named hypotheses only (all of them, cached, when none are named)."""
         if not hypotheses:
@@ -192,4 +223,4 @@ class Analysis:
 
     def parts(self) -> dict[str, Any]:
         """Every part, computed."""
-        return {name: getattr(self, name) for name in ("overview", "relations", "longrun", "evidence", "negotiation")}
+        return {name: getattr(self, name) for name in PARTS}

@@ -240,39 +240,10 @@ def dynamics_of(analysis: Any, index: str = "latent", **options: Any) -> Dynamic
     if latent is not None:
         series = latent.mean.copy()
         series.attrs["sources"] = list(latent.sources)
-        return dynamics(case, series, sd=latent.sd, best=latent.best_periods(draws=1000, rng=analysis.rng or 0),
+        return dynamics(case, series, sd=latent.sd, best=latent.best_periods(draws=1000, rng=options.get("rng", 0)),
                         index_name="latent relation index (yearly)", dyn=dyn, **options)
     name = dyn.series if index == "latent" else index
     if name not in panel:
         return unavailable(DynamicsResult, f"the series {name} is not in the yearly panel — pull its data "
                            "(`bilateral data pull`, or set BILATERAL_DATA), or fit the latent index")
     return dynamics(case, panel[name], index_name=name, dyn=dyn, **options)
-
-
-def dynamics_context(analysis: Any) -> dict[str, Any]:
-    """What the report's "Relations over time" section renders (templates/dynamics.html.j2)."""
-    res = analysis.dynamics
-    if not res.available:
-        return {"available": False, "reason": res.reason}
-    figs = {k: v.to_html(full_html=False, include_plotlyjs=False) for k, v in res.figures().items()}
-    if res.runs is None:
-        return {"available": False, "reason": "the scenarios were not simulated (paths=0)"}
-    params = res.fit.table()
-    table = res.table()
-    headline = []
-    for r in table.itertuples():
-        headline.append({"scenario": r.name, "model": r.model, "p": r.p, "low": r.low, "high": r.high,
-                         "basis": r.basis, "cite": f"{r.source} {r.locator}"})
-    effects = res.runs.sensitivity()
-    top = effects.sort_values("effect", key=np.abs, ascending=False).groupby("scenario").head(3) \
-        if not effects.empty else effects
-    return {
-        "available": True, "summary": res.summary(), "figures": figs,
-        "params": params.to_dict("records"),
-        "backtest": [] if res.backtest is None else res.backtest.to_dict("records"),
-        "breakthrough": headline, "rule": res.bound.describe(), "coupled_rule": res.coupled.describe(),
-        "take": res.take.to_dict("records"),
-        "effects": top.to_dict("records"), "by_year": res.by_year, "paths": res.runs.paths,
-        "best": None if res.best is None else res.best.sort_values("p_best", ascending=False)
-        .head(5).to_dict("records"), "sources": sorted(set(res.sources)),
-    }

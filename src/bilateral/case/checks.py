@@ -73,6 +73,12 @@ def _citations(parsed: dict[str, Any], seeds: Path | None) -> list[Problem]:
         cited += [(raw, (), record) for raw, record in _pairs(parsed, kind)]
     for raw, scale in _pairs(parsed, "scale"):
         cited += [(raw, ("anchors", i), a) for i, a in enumerate(scale.anchors)]
+    for raw, event in _pairs(parsed, "events"):
+        outside = getattr(event, "outside_source", None)
+        if outside and outside not in sources:
+            problems.append(Problem(raw.file, raw.line, "outside_source",
+                                    f"citation key {outside!r} is not in sources.bib",
+                                    "add the work the outside knowledge comes from to sources.bib"))
     for raw, loc, record in cited:
         entry = sources.get(record.source)
         if entry is None:

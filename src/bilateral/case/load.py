@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from bilateral.case import checks
 from bilateral.case.bib import parse_bibtex
+from bilateral.case.dynamics import folder_problems
 from bilateral.case.files import Raw, csv_records, read_text, read_yaml, yaml_records
 from bilateral.case.model import Case
 from bilateral.case.schema import (
@@ -149,6 +150,7 @@ def validate_case(case: str | Path | None = None, seeds: Path | None = None) -> 
     problems: list[Problem] = []
     parsed = _read(folder, problems)
     problems.extend(checks.cross_check(parsed, seeds))
+    problems.extend(folder_problems(folder, parsed))
     return sorted(set(problems))
 
 
@@ -158,6 +160,7 @@ def load_case(case: str | Path | None = None) -> Case:
     problems: list[Problem] = []
     parsed = _read(folder, problems)
     problems.extend(checks.cross_check(parsed, None))
+    problems.extend(folder_problems(folder, parsed))
     if problems:
         raise CaseError(sorted(set(problems)))
     fields = {k: v for k, v in parsed.items() if k != "raws"}

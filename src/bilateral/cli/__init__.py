@@ -14,9 +14,11 @@ from bilateral.cli import case as case_cli
 from bilateral.cli import data as data_cli
 from bilateral.cli import events as events_cli
 from bilateral.cli import panel as panel_cli
+from bilateral.cli.dynamics import dynamics as dynamics_command
 from bilateral.cli.explain import explain as explain_command
 from bilateral.cli.extract import extract_command
 from bilateral.cli.output import console, err_console
+from bilateral.cli.serve import serve as serve_command
 from bilateral.cli.simulate import simulate as simulate_command
 from bilateral.errors import BilateralError
 
@@ -42,6 +44,8 @@ app.command("simulate")(simulate_command)
 app.add_typer(data_cli.app, name="data")
 app.command("panel")(panel_cli.panel)
 app.command("extract")(extract_command)
+app.command("dynamics")(dynamics_command)
+app.command("serve")(serve_command)
 
 
 def _version(value: bool) -> None:
@@ -70,6 +74,8 @@ def report(
     from bilateral.analysis import Analysis
     from bilateral.report import write_report
 
+    if output.exists() and not output.is_dir():
+        raise BilateralError(f"--output {output}: that is a file — name a folder for the report")
     analysis = Analysis(case, store=store, rng=seed, runs=runs)
     with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
         report = write_report(analysis, output)

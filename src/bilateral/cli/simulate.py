@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 
-from bilateral.cli.output import Format, console, emit
+from bilateral.cli.output import Format, check_writable, console, emit, write_file
 from bilateral.errors import BilateralError
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _scenario_ids(values: list[str] | None) -> list[str] | None:
 def _plot(result: NegotiationResult, path: Path, trace: bool) -> None:
     figures = result.figures()
     fig = figures["eum_trace"] if trace else figures.get("distribution", figures["winsets"])
-    fig.write_html(path, include_plotlyjs=True, full_html=True)
+    write_file(path, lambda p: fig.write_html(p, include_plotlyjs=True, full_html=True), "--plot")
     console.print(f"figure written to {path}", style="dim")
 
 
@@ -148,6 +148,9 @@ def simulate(
     probability of a breakthrough (Monte Carlo over the stakeholders' uncertainty)."""
     from bilateral.analysis.negotiation import simulation
 
+    for path, option in ((plot, "--plot"), (output, "--output")):
+        if path is not None:
+            check_writable(path, option)  # before the work, not after it
     started = time.perf_counter()
     ids = _scenario_ids(scenario)
     part = simulation(source, model, trace=trace, max_rounds=max_rounds, tolerance=tolerance,
