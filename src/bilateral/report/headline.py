@@ -33,23 +33,36 @@ def relations_line(relations: Any) -> str | None:
             f"mean monthly net cooperation {s['mean_norm']:+.2f} (−1 … +1), busiest month {s['peak']}")
 
 
+def latent_line(latent: Any, periods: dict[str, str]) -> str | None:
+    """How good relations are and when they were best, from the latent index."""
+    if not latent.available:
+        return None
+    s = latent.summary()
+    best, period = s["best"], s["best_period"]
+    line = (f"Relation index {s['start']}–{s['end']} ({len(s['series'])} series fused): best month {best['period']} "
+            f"({best['mean']:+.2f} sd, 90 % band {best['low']:+.2f} to {best['high']:+.2f})")
+    if period:
+        line += f"; best period {periods.get(period['id'], period['id'])} (P = {period['p_best']:.3f})"
+    return line
+
+
 def evidence_line(evidence: Any) -> str:
-    """How many claims the data support, contradict or leave open."""
+    """How many claims the data support, contradict or leave open, and what moves relations."""
     if not evidence.available:
         return f"Evidence: not evaluated — {evidence.reason}"
     s = evidence.summary()
     c = s["counts"]
     line = (f"Evidence: {c['supported']} claims supported, {c['contradicted']} contradicted, "
             f"{c['inconclusive']} inconclusive, {c['no data']} without data")
-    return line + (" — contradicted: " + ", ".join(s["contradicted"]) if s["contradicted"] else "")
+    line += " — contradicted: " + ", ".join(s["contradicted"]) if s["contradicted"] else ""
+    return line + (f". {s['what_moves']}" if s.get("what_moves") else "")
 
 
 def headline(analysis: Any) -> list[str]:
     """Every headline line, in the order of the case's questions: how good, what moves, breakthrough."""
     lines = case_lines(analysis.overview)
-    measured = relations_line(analysis.relations)
-    if measured:
-        lines.append(measured)
+    periods = {p.id: p.name for p in analysis.case.periods}
+    lines += [line for line in (relations_line(analysis.relations), latent_line(analysis.latent, periods)) if line]
     lines.append(evidence_line(analysis.evidence))
     sim = analysis.negotiation.simulation
     lines.append(breakthrough_sentence(sim.monte_carlo, sim.threshold_label))

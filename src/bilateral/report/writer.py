@@ -6,16 +6,20 @@ into the templates' context (figures as HTML fragments, tables as records) and r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
+from bilateral import __version__
 from bilateral.analysis import Analysis
 from bilateral.case import Case
 from bilateral.report.headline import headline
@@ -33,10 +37,30 @@ class Report:
     headline: list[str]
 
 
-def _environment() -> Environment:
+def locator_text(locator: str) -> str:
+    """``000_….txt:L595-670`` → "lines 595–670" (``L6`` → "line 6"); other locators as written."""
+    found = re.fullmatch(r"[^:]*:L(\d+)(?:-(\d+))?", locator.strip())
+    if not found:
+        return locator
+    first, last = found.groups()
+    return f"lines {first}–{last}" if last and last != first else f"line {first}"
+
+
+def cite(bibliography: Any, source: str, locator: str = "") -> Markup:
+    """A record's citation as the report shows it: the work's short label, linked to its entry in
+    the bibliography, and where in it ("lines 595–670")."""
+    where = locator_text(locator) if locator else ""
+    if bibliography is None or source not in bibliography:
+        return Markup("{} {}").format(source, where).strip()
+    link = Markup('<a href="#ref-{}">{}</a>').format(source, bibliography.label(source))
+    return link + (Markup(", {}").format(where) if where else "")
+
+
+def _environment(bibliography: Any = None) -> Environment:
     env = Environment(loader=PackageLoader("bilateral.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.globals["zip"] = zip
+    env.filters["cite"] = lambda source, locator="": cite(bibliography, source, locator)
     return env
 
 
@@ -60,6 +84,53 @@ def measured_context(analysis: Analysis) -> dict[str, Any]:
     return context
 
 
+def latent_context(analysis: Analysis) -> dict[str, Any]:
+    from bilateral.analysis.latent import BEST_DRAWS
+
+    part = analysis.latent
+    context = part.summary()
+    if not part.available:
+        return context
+    names = {p.id: p.name for p in analysis.case.periods}
+    best = part.best.sort_values("p_best", ascending=False) if part.best is not None else None
+    ranking = [{**row, "name": names.get(row["id"], row["id"])} for row in records(best.head(8))] \
+        if best is not None else []
+    if context["best_period"]:
+        context["best_period"]["name"] = names.get(context["best_period"]["id"], context["best_period"]["id"])
+    context.update({"figure": fragment(part.figures()["latent"], "relation-index-figure"), "ranking": ranking,
+                    "loadings": records(part.index.loadings), "draws": BEST_DRAWS, "sources": list(part.sources)})
+    return context
+
+
+def dynamics_context(analysis: Any) -> dict[str, Any]:
+    """What the report's "Relations over time" section renders (templates/dynamics.html.j2)."""
+    res = analysis.dynamics
+    if not res.available:
+        return {"available": False, "reason": res.reason}
+    figs = {k: fragment(v, f"dynamics-{k}") for k, v in res.figures().items()}
+    if res.runs is None:
+        return {"available": False, "reason": "the scenarios were not simulated (paths=0)"}
+    params = res.fit.table()
+    table = res.table()
+    headline = []
+    for r in table.itertuples():
+        headline.append({"scenario": r.name, "model": r.model, "p": r.p, "low": r.low, "high": r.high,
+                         "basis": r.basis, "source": r.source, "locator": r.locator})
+    effects = res.runs.sensitivity()
+    top = effects.sort_values("effect", key=np.abs, ascending=False).groupby("scenario").head(3) \
+        if not effects.empty else effects
+    return {
+        "available": True, "summary": res.summary(), "figures": figs,
+        "params": params.to_dict("records"),
+        "backtest": [] if res.backtest is None else res.backtest.to_dict("records"),
+        "breakthrough": headline, "rule": res.bound.describe(), "coupled_rule": res.coupled.describe(),
+        "take": res.take.to_dict("records"),
+        "effects": top.to_dict("records"), "by_year": res.by_year, "paths": res.runs.paths,
+        "best": None if res.best is None else res.best.sort_values("p_best", ascending=False)
+        .head(5).to_dict("records"), "sources": sorted(set(res.sources)),
+    }
+
+
 def longrun_context(analysis: Analysis, bibliography: Any) -> dict[str, Any]:
     part = analysis.longrun
     if not part.available:
@@ -78,7 +149,8 @@ def evidence_context(analysis: Analysis) -> dict[str, Any]:
     part = analysis.evidence
     if not part.available:
         return {"available": False, "reason": part.reason, "rows": [], "counts": part.counts(),
-                "contradicted": [], "adjustment": part.adjustment}
+                "contradicted": [], "adjustment": part.adjustment, "drivers": [], "answer": "",
+                "drivers_figure": ""}
     figures = part.figures()
     rows = []
     for record in records(part.verdicts):
@@ -86,8 +158,11 @@ def evidence_context(analysis: Analysis) -> dict[str, Any]:
         rows.append({**record, "colour": STATUS_COLOURS[record["status"]],
                      "figure": fragment(figures[hid], bar=False) if hid in figures else "",
                      "tests": records(part.tests_of(hid))})
+    drivers = [{**r, "colour": STATUS_COLOURS[r["status"]]} for r in records(part.drivers)]
     return {"available": True, "rows": rows, "counts": part.counts(), "adjustment": part.adjustment,
-            "contradicted": [r for r in rows if r["status"] == "contradicted"]}
+            "contradicted": [r for r in rows if r["status"] == "contradicted"], "drivers": drivers,
+            "answer": part.answer,
+            "drivers_figure": fragment(figures["drivers"], "evidence-drivers") if "drivers" in figures else ""}
 
 
 def negotiation_context(analysis: Analysis) -> dict[str, Any]:
@@ -113,6 +188,14 @@ def negotiation_context(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def data_versions() -> list[str]:
+    """"name version" of each long-run dataset found in the data directory (complete or partial)."""
+    from bilateral.data import catalog
+
+    table = catalog.status()
+    return [f"{row.dataset} {row.version}" for row in table.itertuples() if row.state in ("complete", "partial")]
+
+
 def render(analysis: Analysis) -> tuple[str, list[str]]:
     """The report's HTML and its headline lines."""
     from bilateral.data import bibliography as make_bibliography
@@ -123,12 +206,16 @@ def render(analysis: Analysis) -> tuple[str, list[str]]:
     used = {r.source for kind in ("actors", "leaders", "periods", "events", "factors", "hypotheses",
                                   "stakeholders", "scenarios") for r in getattr(case, kind)}
     overview = analysis.overview
-    html = _environment().get_template("report.html.j2").render(
+    html = _environment(bibliography).get_template("report.html.j2").render(
         case=case,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        version=__version__,
+        data_versions=data_versions(),
         plotly_js=plotly.offline.get_plotlyjs(),
         timeline=fragment(overview.figures()["timeline"], "timeline"),
         measured=measured_context(analysis),
+        latent=latent_context(analysis),
+        dynamics=dynamics_context(analysis),
         longrun=longrun_context(analysis, bibliography),
         evidence=evidence_context(analysis),
         negotiation=negotiation_context(analysis),
