@@ -1,8 +1,8 @@
-import re
 
 """BibTeX through pybtex: entries with their lines, problems, plain-text references; the one
 bibliography merging a case's sources.bib and the catalogue's references."""
 
+import re
 from pathlib import Path
 
 import pytest
