@@ -1,4 +1,3 @@
-
 """BibTeX through pybtex: entries with their lines, problems, plain-text references; the one
 bibliography merging a case's sources.bib and the catalogue's references."""
 
