@@ -9,7 +9,7 @@ import typer
 
 from bilateral.case import load_case, validate_case
 from bilateral.case.select import select
-from bilateral.cli.output import Format, console, emit
+from bilateral.cli.output import Format, console, emit, parse_columns
 
 app = typer.Typer(help="Validate a case and list its records.", no_args_is_help=True)
 
@@ -18,11 +18,13 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
 PeriodOpt = Annotated[str | None, typer.Option(help="Only records within this period id.")]
 CategoryOpt = Annotated[str | None, typer.Option(help="Events: category; factors: domain; actors: kind.")]
+ColumnsOpt = Annotated[list[str] | None, typer.Option(
+    "--columns", "-c", help="Columns to show or write, comma-separated (default: those that fit).")]
 BetweenOpt = Annotated[str | None, typer.Option(help="START:END, ISO dates or years (1991:2001).")]
 
 COLUMNS = {
-    "events": ["id", "date", "source_actor", "target_actor", "cameo", "goldstein", "category",
-               "summary", "flag"],
+    "events": ["id", "date", "source_actor", "target_actor", "goldstein", "summary", "category", "flag",
+               "cameo"],
     "actors": ["id", "name", "kind", "country", "rapprochement", "territorial_stance"],
     "leaders": ["id", "name", "country", "office", "start", "end", "party"],
     "periods": ["id", "name", "start", "end", "tone", "characterisation"],
@@ -66,13 +68,15 @@ def show(case: CaseArg = "russia-japan") -> None:
 def _lister(kind: str, filters: bool):
     def command(case: CaseArg = "russia-japan", period: PeriodOpt = None,
                 category: CategoryOpt = None, between: BetweenOpt = None,
-                fmt: FormatOpt = Format.table, output: OutOpt = None) -> None:
+                fmt: FormatOpt = Format.table, output: OutOpt = None, columns: ColumnsOpt = None) -> None:
         frame = select(load_case(case), kind, period=period, category=category, between=between)
-        emit(frame, fmt, output, title=kind, columns=COLUMNS[kind])
+        emit(frame, fmt, output, title=kind, columns=COLUMNS[kind], chosen=parse_columns(columns),
+             selectable=True)
 
     def plain(case: CaseArg = "russia-japan", fmt: FormatOpt = Format.table,
-              output: OutOpt = None) -> None:
-        emit(select(load_case(case), kind), fmt, output, title=kind, columns=COLUMNS[kind])
+              output: OutOpt = None, columns: ColumnsOpt = None) -> None:
+        emit(select(load_case(case), kind), fmt, output, title=kind, columns=COLUMNS[kind],
+             chosen=parse_columns(columns), selectable=True)
 
     chosen = command if filters else plain
     chosen.__doc__ = f"List the case's {kind}."

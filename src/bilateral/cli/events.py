@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bilateral.case import load_case
-from bilateral.cli.output import Format, console, emit, write_file
+from bilateral.cli.output import Format, console, emit, parse_columns, write_file
 from bilateral.data.events.detect import NotEventData
 from bilateral.data.events.files import expand
 from bilateral.data.events.formats import LAYOUTS, csv_layout
@@ -24,6 +24,11 @@ app = typer.Typer(help="Ingest event data into the store and inspect it.", no_ar
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store file (default $BILATERAL_HOME/store.duckdb).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+
+
+#: The terminal's default view of ``bilateral index`` (``--columns`` or ``-f csv`` for the rest).
+INDEX_COLUMNS = ("period", "count", "net_cooperation", "mean_goldstein", "quad_index", "conflict_share",
+                 "cooperation", "conflict", "quad1", "quad2", "quad3", "quad4", "no_events")
 
 
 def _parse_map(text: str) -> dict[str, str]:
@@ -152,6 +157,8 @@ def index(
     plot: Annotated[Path | None, typer.Option(help="Write an HTML chart of the series here.")] = None,
     dataset: Annotated[list[str] | None, typer.Option(help="Datasets to use (default: all but case:*).")] = None,
     store: StoreOpt = None,
+    columns: Annotated[list[str] | None, typer.Option(
+        "--columns", "-c", help="Columns to show or write, comma-separated (default: those that fit).")] = None,
 ) -> None:
     """The A–B relations index from the stored events; empty periods are kept and marked."""
     from bilateral.analysis.panel import dyad_relations
@@ -161,7 +168,8 @@ def index(
     table = result.index
     a, b = result.dyad
     frame = table.reset_index().assign(period=lambda f: f["period"].astype(str))
-    emit(frame, fmt, output, title=f"{a}–{b} ({freq}) sources: {', '.join(table.attrs['sources'])}")
+    emit(frame, fmt, output, title=f"{a}–{b} ({freq}) sources: {', '.join(table.attrs['sources'])}",
+         columns=[c for c in INDEX_COLUMNS if c in frame] or None, chosen=parse_columns(columns), selectable=True)
     if plot:
         if plot.suffix != ".html":
             raise BilateralError(f"--plot {plot}: write the chart as .html (it opens offline)")

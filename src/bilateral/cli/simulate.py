@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 
-from bilateral.cli.output import Format, check_writable, console, emit, write_file
+from bilateral.cli.output import Format, check_writable, console, emit, parse_columns, write_file
 from bilateral.errors import BilateralError
 
 if TYPE_CHECKING:
@@ -48,13 +48,15 @@ RoundsOpt = Annotated[int | None, typer.Option(
     "--max-rounds", min=1, help="Round limit of the EUM and the SMP (default 100).")]
 ToleranceOpt = Annotated[float | None, typer.Option(
     "--tolerance", help="EUM: stop when the largest move < tolerance × range (default 0.001).")]
+ColumnsOpt = Annotated[list[str] | None, typer.Option(
+    "--columns", "-c", help="Columns of the forecasts or scenarios to show or write, comma-separated.")]
 WorkersOpt = Annotated[int, typer.Option(
     "--workers", "-w", min=0, help="Threads for the EUM and SMP Monte Carlo (0: one per CPU).")]
 
 SCENARIO_COLUMNS = ("scenario", "model", "bargained", "ratifiable", "z_low", "z_high", "delta_ratifiable",
                     "p_breakthrough", "ci_low", "ci_high")
-FORECAST_COLUMNS = ("model", "bargained", "status", "rounds", "ratifiable", "bargained_p5", "bargained_p50",
-                    "bargained_p95", "ratified_p50", "converged_share", "p_breakthrough", "ci_low", "ci_high")
+FORECAST_COLUMNS = ("model", "bargained", "ratifiable", "p_breakthrough", "ci_low", "ci_high", "status", "rounds",
+                    "bargained_p50", "bargained_p5", "bargained_p95", "ratified_p50", "converged_share")
 
 
 def _scale(text: str | None) -> tuple[float, float] | None:
@@ -113,12 +115,12 @@ def _print_trace(sim: Any) -> None:
         emit(moves.round(3), Format.table, None, title="EUM moves (receiver accepts sender's offer)")
 
 
-def _print_table_view(sim: Any, output: Path | None, trace: bool) -> None:
+def _print_table_view(sim: Any, output: Path | None, trace: bool, chosen: list[str] | None = None) -> None:
     """The terminal view: header, forecasts, notes, ratification, breakthrough, caveats, trace."""
     _print_header(sim)
     table = sim.table()
-    emit(table.round(4), Format.table, output, title="forecasts (bargained → ratifiable)",
-         columns=[c for c in FORECAST_COLUMNS if c in table])
+    emit(table, Format.table, output, title="forecasts (bargained → ratifiable)",
+         columns=[c for c in FORECAST_COLUMNS if c in table], chosen=chosen, selectable=True)
     _print_notes(table)
     console.print(f"Ratification: {sim.ratification.describe()}")
     _print_breakthrough(sim, with_caveats=True)
@@ -143,6 +145,7 @@ def simulate(
     workers: WorkersOpt = 0,
     max_rounds: RoundsOpt = None,
     tolerance: ToleranceOpt = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Forecast the negotiation with bargaining models, check ratification, and estimate the
     probability of a breakthrough (Monte Carlo over the stakeholders' uncertainty)."""
@@ -153,6 +156,7 @@ def simulate(
             check_writable(path, option)  # before the work, not after it
     started = time.perf_counter()
     ids = _scenario_ids(scenario)
+    chosen = parse_columns(columns)
     part = simulation(source, model, trace=trace, max_rounds=max_rounds, tolerance=tolerance,
                       runs=0 if ids else runs, rng=seed, scenarios=ids, scenario_runs=runs if ids else 0,
                       workers=workers, threshold=threshold, scale=_scale(scale), status_quo=status_quo,
@@ -160,15 +164,15 @@ def simulate(
     result = part.simulation
     if result.scenarios is not None:
         emit(result.scenarios, fmt, output, title="baseline and scenarios",
-             columns=[c for c in SCENARIO_COLUMNS if c in result.scenarios])
+             columns=[c for c in SCENARIO_COLUMNS if c in result.scenarios], chosen=chosen, selectable=True)
         return
     if plot is not None:
         _plot(part, plot, trace)
     if fmt is Format.table:
-        _print_table_view(result, output, trace)
+        _print_table_view(result, output, trace, chosen)
         console.print(f"done in {time.perf_counter() - started:.1f} s", style="dim")
         return
     emit(result.outcome("eum").trace if trace else result.table(), fmt, output,
-         title="EUM trace" if trace else "forecasts")
+         title="EUM trace" if trace else "forecasts", chosen=None if trace else chosen)
     if output is not None and not trace:
         _print_breakthrough(result, with_caveats=False)
