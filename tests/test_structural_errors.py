@@ -15,7 +15,7 @@ from bilateral import BilateralError
 from bilateral.data import structural as s
 from bilateral.data.paths import MissingDataError
 from bilateral.data.structural.gdelt_graph import read_matrix
-from bilateral.measure.panel import panel
+from bilateral.measure.panel import STEPS, panel
 
 
 def test_missing_dataset_says_how_to_get_it(tmp_path, monkeypatch):
@@ -34,9 +34,10 @@ def test_missing_dataset_says_how_to_get_it(tmp_path, monkeypatch):
 def test_panel_skips_missing_data_but_explicit_steps_raise(tmp_path, monkeypatch):
     monkeypatch.setenv("BILATERAL_DATA", str(tmp_path))
     built = panel("RUS", "JPN", start=1990, end=1995, case=None).add(all)
-    assert set(built.attrs["skipped"]) == {"leaders", "unga", "trade", "trade_monthly", "mids",
-                                           "alliances", "rivalry", "igo", "capabilities", "opinion",
-                                           "gdelt_graph", "triads"}
+    skipped = built.attrs["skipped"]
+    assert {"leaders", "unga", "trade", "trade_monthly", "mids", "alliances", "rivalry", "igo", "capabilities",
+            "opinion", "gdelt_graph", "triads"} <= set(skipped) == set(STEPS)  # every step, none built
+    assert all("bilateral data pull" in reason or "describes" in reason for reason in skipped.values())
     assert "bilateral data pull unvotes" in built.attrs["skipped"]["unga"]
     assert list(built.columns) == []
     with pytest.raises(MissingDataError, match="bilateral data pull peacesciencer"):
