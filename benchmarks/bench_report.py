@@ -6,7 +6,9 @@ event store, timed as a user runs it (a fresh interpreter each time), for two ve
 - *before*: a git revision of this repository (default ``ff808fa``, the last commit before the
   analysis layer), checked out into a temporary worktree and run from its ``src`` with the same
   interpreter and libraries;
-- *after*: the working tree.
+- *after*: the working tree, once as is and once with ``--skip latent,dynamics`` — the report
+  with the same sections as *before* (the latent index and the relations dynamics are sections the
+  analysis layer's report added; they fit models of their own).
 
 Each version runs once untimed first (numba compiles its kernels into that version's
 ``__pycache__``), then ``--repeat`` times alternately; the table gives each run and the ratio of
@@ -39,13 +41,13 @@ def check_import(src: Path) -> None:
         raise SystemExit(f"{src}: the interpreter imports bilateral from {found.stdout.strip()} instead")
 
 
-def report_once(src: Path, out: Path) -> float:
+def report_once(src: Path, out: Path, extra: tuple[str, ...] = ()) -> float:
     """Wall seconds of one ``bilateral report`` run from the code in ``src``."""
     home = Path(tempfile.mkdtemp(prefix="bench-home-"))
     env = {**os.environ, "PYTHONPATH": str(src), "BILATERAL_HOME": str(home),
            "BILATERAL_DATA": str(SHARED / "data"), "COLUMNS": "200"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bilateral", "report", "-o", str(out)], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "bilateral", "report", "-o", str(out), *extra], env=env, check=True,
                    stdout=subprocess.DEVNULL, cwd=out)
     elapsed = time.perf_counter() - started
     shutil.rmtree(home, ignore_errors=True)
@@ -61,19 +63,20 @@ def main() -> None:
     tree = work / "before"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.before], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    versions = {"before": tree / "src", "after": ROOT / "src"}
+    versions = {"before": (tree / "src", ()), "after": (ROOT / "src", ()),
+                "after, same sections": (ROOT / "src", ("--skip", "latent,dynamics"))}
     times: dict[str, list[float]] = {name: [] for name in versions}
     try:
-        for name, src in versions.items():
+        for name, (src, extra) in versions.items():
             check_import(src)
-            out = work / f"warm-{name}"
+            out = work / f"warm-{name.replace(', ', '-').replace(' ', '-')}"
             out.mkdir()
-            report_once(src, out)
+            report_once(src, out, extra)
         for k in range(args.repeat):
-            for name, src in versions.items():
-                out = work / f"{name}-{k}"
+            for name, (src, extra) in versions.items():
+                out = work / f"{name.replace(', ', '-').replace(' ', '-')}-{k}"
                 out.mkdir()
-                times[name].append(report_once(src, out))
+                times[name].append(report_once(src, out, extra))
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
         shutil.rmtree(work, ignore_errors=True)
@@ -83,8 +86,9 @@ def main() -> None:
     for name, values in times.items():
         print(f"| {name} ({args.before if name == 'before' else 'working tree'}) | "
               f"{', '.join(f'{v:.1f}' for v in values)} | {statistics.median(values):.1f} |")
-    print(f"speed-up (median before / median after): "
-          f"{statistics.median(times['before']) / statistics.median(times['after']):.2f}×")
+    before = statistics.median(times["before"])
+    for name in ("after", "after, same sections"):
+        print(f"speed-up, before / {name}: {before / statistics.median(times[name]):.2f}×")
 
 
 if __name__ == "__main__":

@@ -209,3 +209,15 @@ def test_latent_part_answers_how_good_and_when_best(counted):
     line = next(x for x in report.headline if x.startswith("Relation index"))
     assert part.summary()["best"]["period"] in line
     assert 'id="relation-index-figure"' in report.path.read_text(encoding="utf-8")
+
+
+def test_model_fitting_parts_can_be_skipped(tmp_path, monkeypatch):
+    monkeypatch.setenv("BILATERAL_DATA", str(tmp_path))
+    quick = Analysis("russia-japan", runs=20, skip=["latent", "dynamics"])
+    assert not quick.latent.available and "skipped" in quick.latent.reason
+    assert not quick.dynamics.available and quick.dynamics.figures() == {}
+    with pytest.raises(BilateralError, match="only latent, dynamics can be skipped"):
+        Analysis("russia-japan", skip=["evidence"])
+    report = write_report(quick, tmp_path / "out")
+    html = report.path.read_text(encoding="utf-8")
+    assert "Not available: skipped" in html and not any(x.startswith("Relation index") for x in report.headline)

@@ -32,6 +32,9 @@ from bilateral.errors import BilateralError
 
 Seed = int | np.random.Generator | None
 PARTS = ("overview", "relations", "latent", "longrun", "evidence", "negotiation", "dynamics")
+#: The parts a quick analysis may leave out: they fit models of their own on top of the others.
+OPTIONAL = ("latent", "dynamics")
+SKIPPED = "skipped (asked not to compute it)"
 
 
 def _seeds(rng: Seed, parts: int) -> list[int | np.random.Generator]:
@@ -66,17 +69,24 @@ class Analysis:
         Threads for the compiled bargaining models (0: one per CPU).
     adjust
         Multiple-testing correction of the evidence (``holm``, ``fdr_bh``, …).
+    skip
+        Parts not to compute (of ``OPTIONAL``: the model-fitting ones); each answers as not
+        available, with the reason "skipped".
     """
 
     def __init__(self, case: Case | str | Path = "russia-japan", *, store: str | Path | None = None,
                  rng: Seed = 0, runs: int = 1000, scenario_runs: int = 0, workers: int = 0,
-                 adjust: str = "holm"):
+                 adjust: str = "holm", skip: tuple[str, ...] | list[str] = ()):
         self.case = case if isinstance(case, Case) else load_case(case)
         from bilateral.data.store import default_path
 
         self.store_path = Path(store) if store is not None else default_path()
         self.runs, self.scenario_runs, self.workers, self.adjust = runs, scenario_runs, workers, adjust
         self.rng = rng
+        unknown = sorted(set(skip) - set(OPTIONAL))
+        if unknown:
+            raise BilateralError(f"skip={', '.join(unknown)}: only {', '.join(OPTIONAL)} can be skipped")
+        self.skip = tuple(skip)
         self._evidence_rng, self._negotiation_rng, self._latent_rng, self._dynamics_rng = _seeds(rng, 4)
         self._panels: dict[str, pd.DataFrame | BilateralError] = {}
         self._indices: dict[tuple[str, str, str], pd.DataFrame | BilateralError] = {}
@@ -188,6 +198,8 @@ class Analysis:
     @cached_property
     def latent(self) -> LatentResult:
         """The latent relation index (monthly) fused from every series, and P(best) per period."""
+        if "latent" in self.skip:
+            return LatentResult(available=False, reason=SKIPPED)
         try:
             yearly = self.panel("Y")
         except BilateralError as err:
@@ -207,6 +219,8 @@ class Analysis:
     def dynamics(self) -> DynamicsResult:
         """Relations over time: the fitted dynamics, forecast, back-test, exact bounds and
         P(breakthrough by year) per scenario."""
+        if "dynamics" in self.skip:
+            return DynamicsResult(available=False, reason=SKIPPED)
         return dynamics_of(self, paths=self.runs, rng=self._dynamics_rng)
 
     def evidence_of(self, hypotheses: list[str] | None = None) -> EvidenceResult:

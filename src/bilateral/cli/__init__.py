@@ -69,6 +69,8 @@ def report(
     store: Annotated[Path | None, typer.Option(help="Event store (default $BILATERAL_HOME/store.duckdb).")] = None,
     seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same numbers).")] = 0,
     runs: Annotated[int, typer.Option(min=1, max=100_000, help="Monte Carlo runs of the negotiation.")] = 1000,
+    skip: Annotated[str, typer.Option(help="Sections not to compute, comma-separated: latent, dynamics "
+                                      "(the model-fitting ones; a quicker report).")] = "",
 ) -> None:
     """Write the self-contained HTML report of a case and print its headline findings."""
     from bilateral.analysis import Analysis
@@ -76,7 +78,8 @@ def report(
 
     if output.exists() and not output.is_dir():
         raise BilateralError(f"--output {output}: that is a file — name a folder for the report")
-    analysis = Analysis(case, store=store, rng=seed, runs=runs)
+    analysis = Analysis(case, store=store, rng=seed, runs=runs,
+                        skip=[part.strip() for part in skip.split(",") if part.strip()])
     with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
         report = write_report(analysis, output)
     console.print(f"[bold]{analysis.case.info.title}[/bold]")
