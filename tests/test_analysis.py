@@ -113,6 +113,8 @@ def test_report_headline_comes_from_the_parts(counted):
     assert sum(counts.values()) == len(analysis.case.hypotheses)
     html = report.path.read_text(encoding="utf-8")
     assert "In 60 simulated negotiations" in html
+    odds = next(x for x in report.headline if x.startswith("Breakthrough today:"))
+    assert "by construction" in odds and "P(breakthrough by 2035) ranges from" in odds  # fixed, then moving
     assert "Unknown (n.d.)" not in html
     assert f"bilateral</code> {bilateral.__version__}" in html and "unvotes" in html  # software and data versions
     # citations show the work and the lines, linked to the bibliography, not internal file names

@@ -58,12 +58,31 @@ def evidence_line(evidence: Any) -> str:
     return line + (f". {s['what_moves']}" if s.get("what_moves") else "")
 
 
+def breakthrough_line(analysis: Any) -> str:
+    """Is a breakthrough possible: fixed by the inputs (said so, not estimated) or the Monte Carlo
+    estimate; with the relations dynamics, P(breakthrough) by its year per scenario."""
+    sim = analysis.negotiation.simulation
+    dynamics = analysis.dynamics
+    if not dynamics.available:
+        return breakthrough_sentence(sim.monte_carlo, sim.threshold_label)
+    s = dynamics.summary()
+    if s["static_p_breakthrough"] == 0.0:
+        line = f"Breakthrough today: {s['static_rule']}"
+    else:
+        line = breakthrough_sentence(sim.monte_carlo, sim.threshold_label)
+    odds = s["p_breakthrough"]
+    if odds:
+        low, high = min(odds, key=odds.get), max(odds, key=odds.get)
+        line += (f". With the relations moving and the case's couplings, P(breakthrough by {s['by_year']}) "
+                 f"ranges from {odds[low]:.3f} ({low}) to {odds[high]:.3f} ({high})")
+    return line
+
+
 def headline(analysis: Any) -> list[str]:
     """Every headline line, in the order of the case's questions: how good, what moves, breakthrough."""
     lines = case_lines(analysis.overview)
     periods = {p.id: p.name for p in analysis.case.periods}
     lines += [line for line in (relations_line(analysis.relations), latent_line(analysis.latent, periods)) if line]
     lines.append(evidence_line(analysis.evidence))
-    sim = analysis.negotiation.simulation
-    lines.append(breakthrough_sentence(sim.monte_carlo, sim.threshold_label))
+    lines.append(breakthrough_line(analysis))
     return lines
