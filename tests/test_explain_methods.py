@@ -195,3 +195,27 @@ def test_a_verdict_reads_as_a_sentence_with_the_signed_effect():
 def test_an_expectation_of_another_method_is_refused_with_the_choices():
     with pytest.raises(BilateralError, match=r"expect 'higher' does not fit 'trend': use increase or decrease or flat"):
         METHODS["trend"]().judge(_result(1, 0.5, 1.5, 0.01), "higher", 0.01)
+
+
+def test_a_supported_driver_shows_the_test_that_supports_it():
+    """A factor supported by one claim shows that claim's test, not a more significant test of an
+    inconclusive claim that names the same factor."""
+    import pandas as pd
+
+    from bilateral import load_case
+    from bilateral.explain.drivers import drivers
+
+    case = load_case("russia-japan")
+    shared = next((f, a.id, b.id) for a in case.hypotheses for b in case.hypotheses if a.id < b.id
+                  for f in set(a.factors) & set(b.factors))
+    factor, first, second = shared
+    tests = pd.DataFrame([
+        {"hypothesis": first, "series": "unga.agreement", "status": "supported", "effect": 0.5, "low": 0.1,
+         "high": 0.9, "mde": 0.4, "scale": 1.0, "directness": "direct", "p_adjusted": 0.04},
+        {"hypothesis": second, "series": "opinion.like_russia", "status": "inconclusive", "effect": -2.0,
+         "low": -4.0, "high": 0.1, "mde": 3.0, "scale": 1.0, "directness": "direct", "p_adjusted": 0.01},
+    ])
+    verdicts = pd.DataFrame({"hypothesis": [first, second], "status": ["supported", "inconclusive"]})
+    row = drivers(tests, verdicts, case).set_index("factor").loc[factor]
+    assert row["status"] == "supported" and row["series"] == f"unga.agreement ({first})"
+    assert row["effect_sd"] == 0.5

@@ -55,7 +55,9 @@ def drivers(tests: pd.DataFrame, verdicts: pd.DataFrame, case: Case) -> pd.DataF
                "hypotheses": ", ".join(claims), "series": "", "effect_sd": np.nan, "low_sd": np.nan,
                "high_sd": np.nan, "mde_sd": np.nan, "p_adjusted": np.nan}
         if not ran.empty:
-            best = ran.loc[ran["p_adjusted"].fillna(1.0).idxmin()]
+            decisive = ran[ran["status"] == row["status"]]  # a supported factor shows a supporting test
+            pool = decisive if not decisive.empty else ran
+            best = pool.loc[pool["p_adjusted"].fillna(1.0).idxmin()]
             row.update(series=f"{best['series']} ({best['hypothesis']})",
                        **{k: float(best[k]) for k in ("effect_sd", "low_sd", "high_sd", "mde_sd", "p_adjusted")})
         rows.append(row)
