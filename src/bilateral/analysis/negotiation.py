@@ -140,6 +140,33 @@ class NegotiationResult(Result):
         return out
 
 
+def case_stakeholders(case: Case) -> Any:
+    """The case's stakeholder table (:class:`bilateral.simulate.Stakeholders`), for faces that edit it."""
+    from bilateral.simulate import load_stakeholders
+
+    return load_stakeholders(case)
+
+
+def edited_stakeholders(sh: Any, edits: list[tuple[int, str, float]], *, label: str = "") -> Any:
+    """``sh`` with ``(actor index, field, value)`` edits (field: position, salience, capability or
+    veto); a value outside its uncertainty range widens the range to include it. The result is
+    validated like a stakeholder file (a bad value is a :class:`BilateralError`)."""
+    from bilateral.simulate.inputs import validated
+
+    arrays = {name: np.array(getattr(sh, name), dtype=float) for name in
+              ("position", "position_low", "position_high", "salience", "salience_low", "salience_high",
+               "capability", "capability_low", "capability_high")}
+    veto = np.array(sh.veto, dtype=bool)
+    for i, field, value in edits:
+        if field == "veto":
+            veto[i] = bool(value)
+            continue
+        arrays[field][i] = value
+        arrays[f"{field}_low"][i] = min(arrays[f"{field}_low"][i], value)
+        arrays[f"{field}_high"][i] = max(arrays[f"{field}_high"][i], value)
+    return validated(sh.with_values(veto=veto, file=label or sh.file, **arrays))
+
+
 def simulation(source: Any = "russia-japan", models: Any = "all", *, trace: bool = False,
                max_rounds: int | None = None, tolerance: float | None = None, **options: Any) -> NegotiationResult:
     """:func:`bilateral.simulate.run` on any case or stakeholder table, as a result; ``max_rounds``

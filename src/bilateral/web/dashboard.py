@@ -168,31 +168,16 @@ class Dashboard:
 
     def stakeholders(self, case: str) -> Any:
         """The case's own stakeholders (the inputs a live run edits)."""
-        from bilateral.simulate import load_stakeholders
+        from bilateral.analysis.negotiation import case_stakeholders
 
-        return load_stakeholders(self.analysis(case).case)
+        return case_stakeholders(self.analysis(case).case)
 
     def edited(self, live: Live) -> Any:
-        """The case's stakeholders with a request's edits; a value outside its uncertainty range
-        widens the range to include it."""
-        import numpy as np
-
-        from bilateral.simulate.inputs import validated
+        """The case's stakeholders with a request's edits (see ``edited_stakeholders``)."""
+        from bilateral.analysis.negotiation import edited_stakeholders
 
         case = self.analysis(live.case).case
-        sh = self.stakeholders(live.case)
-        arrays = {name: np.array(getattr(sh, name), dtype=float) for name in
-                  ("position", "position_low", "position_high", "salience", "salience_low", "salience_high",
-                   "capability", "capability_low", "capability_high")}
-        veto = np.array(sh.veto, dtype=bool)
-        for i, field, value in live.edits:
-            if field == "veto":
-                veto[i] = bool(value)
-                continue
-            arrays[field][i] = value
-            arrays[f"{field}_low"][i] = min(arrays[f"{field}_low"][i], value)
-            arrays[f"{field}_high"][i] = max(arrays[f"{field}_high"][i], value)
-        return validated(sh.with_values(veto=veto, file=case.scale.name, **arrays))
+        return edited_stakeholders(self.stakeholders(live.case), list(live.edits), label=case.scale.name)
 
     def live(self, live: Live) -> dict[str, Any]:
         """Run (or recall) one live negotiation; returns the page's payload (see :func:`payload`)."""
