@@ -1,0 +1,58 @@
+"""``bilateral report`` and ``bilateral cite``: the HTML report of a case and its bibliography."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bilateral.cli.output import console
+from bilateral.errors import BilateralError
+
+
+def report(
+    case: Annotated[str, typer.Argument(help="Built-in case name or a case folder.")] = "russia-japan",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the report.")] = Path("report"),
+    store: Annotated[Path | None, typer.Option(help="Event store (default $BILATERAL_HOME/store.duckdb).")] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same numbers).")] = 0,
+    runs: Annotated[int, typer.Option(min=1, max=100_000, help="Monte Carlo runs of the negotiation.")] = 1000,
+    skip: Annotated[str, typer.Option(help="Sections not to compute, comma-separated: latent, dynamics "
+                                      "(the model-fitting ones; a quicker report).")] = "",
+) -> None:
+    """Write the self-contained HTML report of a case and print its headline findings."""
+    from bilateral.analysis import Analysis
+    from bilateral.report import write_report
+
+    if output.exists() and not output.is_dir():
+        raise BilateralError(f"--output {output}: that is a file — name a folder for the report")
+    analysis = Analysis(case, store=store, rng=seed, runs=runs,
+                        skip=[part.strip() for part in skip.split(",") if part.strip()])
+    with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
+        report = write_report(analysis, output)
+    console.print(f"[bold]{analysis.case.info.title}[/bold]")
+    for line in report.headline:
+        console.print(f"• {line}", highlight=False)
+    console.print(f"[green]report written to {report.path}[/green]")
+
+
+def cite(
+    keys: Annotated[list[str] | None, typer.Argument(help="Bibliography keys (all when none).")] = None,
+    case: Annotated[str, typer.Option(help="Case whose bibliography to use.")] = "russia-japan",
+    panel: Annotated[str | None, typer.Option("--panel", help="Panel steps (comma-separated, or all): "
+                                              "print the BibTeX of the datasets they use.")] = None,
+) -> None:
+    """Print BibTeX for the given keys of the case bibliography (or of the panel's datasets)."""
+    if panel is not None:
+        from bilateral.cli.panel import cite_text
+
+        print(cite_text(panel))
+        return
+    from bilateral.case import load_case
+
+    data = load_case(case)
+    unknown = [k for k in keys or [] if k not in data.sources]
+    if unknown:
+        raise BilateralError(f"unknown citation key(s) {', '.join(unknown)} — known keys: "
+                             f"{', '.join(data.sources)}")
+    print(data.cite(*(keys or [])))
