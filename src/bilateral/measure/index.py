@@ -161,18 +161,32 @@ def dyad_index(events: ir.Table, a: str, b: str, *, freq: str = "month", directe
     """
     freq = freq_code(freq)
     a, b = to_iso3(a), to_iso3(b)
-    unknown = [m for m in metrics or [] if m not in METRICS]
-    if unknown:
-        raise BilateralError(f"unknown metric(s) {', '.join(unknown)} — use any of {', '.join(METRICS)}")
+    check_metrics(metrics)
     rows = dyad_events(events, a, b, directed=directed, dedup=dedup, start=start, end=end,
                        datasets=datasets)
     by_dataset = directed_sums(rows, freq).to_pandas()
+    totals = (period_totals(events, freq, start=start, end=end, datasets=datasets).to_pandas()
+              if "dyad_share" in (metrics or METRICS) else pd.DataFrame({"period": [], "total": []}))
+    return index_table(by_dataset, totals, a, b, freq=freq, directed=directed, dedup=dedup, metrics=metrics,
+                       start=start, end=end)
+
+
+def check_metrics(metrics: Sequence[str] | None) -> None:
+    """Refuse metric names that are not index metrics, before any query runs."""
+    unknown = [m for m in metrics or [] if m not in METRICS]
+    if unknown:
+        raise BilateralError(f"unknown metric(s) {', '.join(unknown)} — use any of {', '.join(METRICS)}")
+
+
+def index_table(by_dataset: pd.DataFrame, totals: pd.DataFrame, a: str, b: str, *, freq: str, directed: bool,
+                dedup: str, metrics: Sequence[str] | None, start: date | None, end: date | None) -> pd.DataFrame:
+    """The index from the results of :func:`directed_sums` and :func:`period_totals`, whichever engine ran
+    them (DuckDB, Spark, BigQuery): the metrics on a complete PeriodIndex, with the ``attrs`` of
+    :func:`dyad_index`."""
     used = sorted(by_dataset["dataset"].unique())
     keys = ["period", "source_iso3", "target_iso3"]
     sums = by_dataset.drop(columns="dataset").groupby(keys, as_index=False).sum()
     wanted = metrics or METRICS
-    totals = (period_totals(events, freq, start=start, end=end, datasets=datasets).to_pandas()
-              if "dyad_share" in wanted else pd.DataFrame({"period": [], "total": []}))
     table = assemble(sums, totals, a, b, freq=freq, directed=directed, start=start, end=end)
     table = table[[*wanted, "no_events"]]
     cited = {k for m in wanted for k in registry.SERIES[f"{registry.EVENTS}.{m}"].citation}
