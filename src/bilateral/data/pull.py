@@ -206,6 +206,13 @@ def pull_file(entry: DataFile, root: Path, base_url: str | None = None,
     return Pulled(entry.path, status, 0 if status == "present" else entry.size)
 
 
+def download_progress(quiet: bool = False) -> Progress:
+    """A transient rich progress bar in bytes on stderr (silent when ``quiet``)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TransferSpeedColumn(), TimeRemainingColumn())
+    return Progress(*columns, console=Console(stderr=True, quiet=quiet), transient=True)
+
+
 def pull(names: Iterable[str] | None = None, *, base_url: str | None = None,
          root: Path | None = None, quiet: bool = False) -> list[Pulled]:
     """Download the named datasets (all when none) into the data directory.
@@ -217,10 +224,7 @@ def pull(names: Iterable[str] | None = None, *, base_url: str | None = None,
     base = root if root is not None else data_dir()
     entries = [f for ds in chosen for f in ds.files]
     results: list[Pulled] = []
-    console = Console(stderr=True, quiet=quiet)
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TransferSpeedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    with download_progress(quiet) as progress:
         task = progress.add_task("pull", total=sum(f.size for f in entries))
         for entry in entries:
             progress.update(task, description=entry.path)
