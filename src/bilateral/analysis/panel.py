@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,7 @@ import plotly.graph_objects as go
 from bilateral.analysis.relations import RelationsResult, relations
 from bilateral.analysis.result import Result, _cited
 from bilateral.errors import BilateralError
-
-#: File formats of :func:`write_table` and their suffixes.
-FILE_FORMATS = {"csv": ".csv", "parquet": ".parquet", "dta": ".dta", "rds": ".rds"}
+from bilateral.export import export
 
 
 @dataclass(frozen=True, repr=False, kw_only=True)
@@ -51,8 +48,9 @@ class PanelResult(Result):
         return {}
 
     def write(self, path: str | Path, fmt: str | None = None) -> Path:
-        """Write :meth:`table` as csv, parquet, dta (Stata) or rds (R); see :func:`write_table`."""
-        return write_table(self.table(), path, fmt)
+        """Write :meth:`table` in any format of :func:`bilateral.export.export` (csv, json, parquet,
+        dta, rds, feather; default from the suffix)."""
+        return export(self.table(), path, fmt)
 
 
 @dataclass(frozen=True, repr=False, kw_only=True)
@@ -84,59 +82,6 @@ class YearsResult(PanelResult):
         from bilateral.data import catalog
 
         return catalog.bibtex(list(self.sources))
-
-
-def stata_names(columns: Iterable[str]) -> dict[str, str]:
-    """Stata variable names: letters, digits and ``_`` only (``unga.agreement@RUS-CHN`` →
-    ``unga_agreement_RUS_CHN``), at most 32 characters, unique."""
-    out: dict[str, str] = {}
-    for column in columns:
-        name = re.sub(r"[^A-Za-z0-9_]", "_", str(column))
-        name = ("_" + name if name[0].isdigit() else name)[:32]
-        base, k = name, 1
-        while name in out.values():
-            k += 1
-            name = f"{base[:32 - len(str(k)) - 1]}_{k}"
-        out[column] = name
-    return out
-
-
-def write_table(table: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
-    """Write a table as ``csv``, ``parquet``, ``dta`` (Stata 118) or ``rds`` (R, via pyreadr);
-    ``fmt`` defaults to the file's suffix.
-
-    Stata and R get plain columns: a PeriodIndex or period column becomes text, nullable integers
-    and booleans become floats, categoricals text; Stata names are made by :func:`stata_names`
-    and the original names kept as variable labels.
-    """
-    path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt not in FILE_FORMATS:
-        raise BilateralError(f"{path}: cannot write format {fmt!r} — use {', '.join(FILE_FORMATS)} "
-                             "(or a file name ending in one of them)")
-    frame = pd.DataFrame(table)
-    if isinstance(frame.index, pd.PeriodIndex) or frame.index.name is not None:
-        frame = frame.reset_index()
-    if fmt in ("dta", "rds"):
-        for column in frame.columns:
-            values = frame[column]
-            if isinstance(values.dtype, pd.PeriodDtype | pd.CategoricalDtype) or values.dtype == object:
-                frame[column] = values.astype("string").astype(object).where(values.notna(), None)
-            elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_extension_array_dtype(values):
-                frame[column] = values.astype("float64")
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    elif fmt == "parquet":
-        frame.to_parquet(path, index=False)
-    elif fmt == "dta":
-        names = stata_names(frame.columns)
-        labels = {names[c]: str(c)[:80] for c in frame.columns if names[c] != c}
-        frame.rename(columns=names).to_stata(path, write_index=False, version=118, variable_labels=labels)
-    else:
-        import pyreadr
-
-        pyreadr.write_rds(path, frame)
-    return path
 
 
 def dyad_panel(a: str, b: str, *, steps: list[str] | None = None, **options: Any) -> PanelResult:

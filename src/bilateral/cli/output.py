@@ -1,4 +1,5 @@
-"""Write a table as a rich table, CSV, JSON or Parquet, to the terminal or a file."""
+"""Write a table as a rich table, CSV or JSON to the terminal, or as any format of
+:mod:`bilateral.export` (CSV, JSON, Parquet, Stata, R) to a file."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bilateral.errors import BilateralError
+from bilateral.export import export, text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -24,6 +26,13 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     parquet = "parquet"
+    dta = "dta"
+    rds = "rds"
+    feather = "feather"
+
+
+#: The formats that only write files (binary): they need --output.
+FILE_ONLY = (Format.parquet, Format.dta, Format.rds, Format.feather)
 
 
 def check_writable(path: Path, option: str = "--output") -> None:
@@ -156,7 +165,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None = None, *, title: st
     characters with "…", and of ``columns`` (the default view; all otherwise) those that fit,
     with a note naming the rest (and ``--columns`` when ``selectable``). ``chosen`` is the
     user's ``--columns``: it replaces ``columns`` and also selects what csv/json/parquet write.
-    Files always carry the full, unrounded values.
+    Files always carry the full, unrounded values (:func:`bilateral.export.export` writes them).
     """
     if chosen:
         unknown = [c for c in chosen if c not in frame.columns]
@@ -164,21 +173,14 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None = None, *, title: st
             raise BilateralError(f"--columns {','.join(unknown)}: no such column — choose from "
                                  f"{', '.join(map(str, frame.columns))}")
         frame, columns = frame[chosen], chosen
-    if fmt is Format.parquet:
-        if out is None:
-            raise BilateralError("--format parquet writes a file — add --output FILE.parquet")
-        write_file(out, lambda path: frame.to_parquet(path, index=False))
-        console.print(f"wrote {len(frame)} rows to {out}", style="dim")
-        return
-    if fmt is Format.csv:
-        text = frame.to_csv(index=False)
-    elif fmt is Format.json:
-        text = frame.to_json(orient="records", date_format="iso", indent=2, force_ascii=False)
-    else:
+    if fmt is Format.table:
         _table(frame, title, columns, width, selectable or chosen is not None)
         return
-    if out:
-        write_file(out, lambda path: path.write_text(text, encoding="utf-8"))
+    if out is not None:
+        write_file(out, lambda path: export(frame, path, fmt.value))
         console.print(f"wrote {len(frame)} rows to {out}", style="dim")
+    elif fmt in FILE_ONLY:
+        raise BilateralError(f"--format {fmt.value} writes a file — add --output FILE.{fmt.value}")
     else:
-        print(text, end="" if text.endswith("\n") else "\n")
+        written = text(frame, fmt.value)
+        print(written, end="" if written.endswith("\n") else "\n")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from bilateral.analysis.panel import FILE_FORMATS, PanelResult, all_pairs, dyad_panel, dyads_panel, panel_citations
-from bilateral.cli.output import Format, console, emit, err_console
+from bilateral.analysis.panel import PanelResult, all_pairs, dyad_panel, dyads_panel, panel_citations
+from bilateral.cli.output import Format, emit, err_console
 from bilateral.errors import BilateralError
 
 SHOWN = 12
@@ -44,12 +44,12 @@ def panel(
     system: Annotated[str, typer.Option("--system", help="With --all-pairs: cow or gw.")] = "cow",
     directed: Annotated[bool, typer.Option("--directed/--undirected", help="With --all-pairs: both "
                                            "orders of each pair, or each pair once.")] = True,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json, parquet, dta (Stata) "
-                                     "or rds (R).")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json, parquet, dta (Stata), "
+                                     "rds or feather (R).")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
 ) -> None:
     """Every long-run series of a pair of states on one time axis (see docs/panel.md)."""
-    formats = [f.value for f in Format] + [f for f in FILE_FORMATS if f not in Format.__members__]
+    formats = [f.value for f in Format]
     if fmt not in formats:
         raise BilateralError(f"--format {fmt!r} — use one of {', '.join(formats)}")
     steps = _list(add) or ["all"]
@@ -72,19 +72,13 @@ def panel(
 
 def _show(result: PanelResult, fmt: str, output: Path | None, title: str) -> None:
     frame, table = result.frame, result.table()
-    if fmt in ("dta", "rds"):
-        if output is None:
-            raise BilateralError(f"--format {fmt} writes a file — add --output FILE.{fmt}")
-        result.write(output, fmt)
-        console.print(f"wrote {len(table)} rows to {output}", style="dim")
-    else:
-        shown = list(table.columns[: SHOWN + 1])
-        if fmt == "table":  # files keep full precision; the terminal shows 4 decimals
-            table = table.round(4)
-        emit(table, Format(fmt), output, title=title, columns=shown)
-        if fmt == "table" and table.shape[1] > len(shown):
-            err_console.print(f"{table.shape[1] - len(shown)} more columns: choose with --add, or write them "
-                              "all with --format csv/json/parquet/dta/rds", style="dim")
+    shown = list(table.columns[: SHOWN + 1])
+    if fmt == "table":  # files keep full precision; the terminal shows 4 decimals
+        table = table.round(4)
+    emit(table, Format(fmt), output, title=title, columns=shown)
+    if fmt == "table" and table.shape[1] > len(shown):
+        err_console.print(f"{table.shape[1] - len(shown)} more columns: choose with --add, or write them "
+                          "all with --format csv/json/parquet/dta/rds/feather", style="dim")
     for step, reason in frame.attrs["skipped"].items():
         err_console.print(f"skipped {step}: {reason}", style="yellow")
     err_console.print(f"cite with: bilateral cite --panel {','.join(frame.attrs['steps'])}", style="dim")
