@@ -48,7 +48,7 @@ def stata_months(path: Path, column: str) -> list[int]:
 
 
 def test_the_index_fails_in_pandas_and_exports_to_stata(index, tmp_path):
-    assert index["no_events"].tolist() == [False, True, False, True, False]  # no RUS–JPN event on 3 Nov; no January file
+    assert index["no_events"].tolist() == [False, True, False, True, False]  # none on 3 Nov; no January file
     with pytest.raises((ValueError, NotImplementedError)):  # what a user met: the PeriodIndex and the bool column
         index.to_stata(tmp_path / "raw.dta")
     path = export(index, tmp_path / "index.dta")
