@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+import requests
+
 from bilateral.data.archives.base import Period, Remote, on_base, safe_name
-from bilateral.data.pull import get
+from bilateral.data.pull import CHUNK, get
 from bilateral.errors import BilateralError
 
 ENV_VAR = "BILATERAL_GDELT_URL"
@@ -27,14 +30,18 @@ GDELT = "http://data.gdeltproject.org"
 _MD5 = re.compile(r"[0-9a-fA-F]{32}")
 
 
-def _text(url: str, what: str) -> list[str]:
-    """The lines of a published list; a missing or unreachable list is a :class:`BilateralError`."""
-    response = get(url)
-    with response:
+def _text(url: str, what: str) -> Iterator[str]:
+    """The lines of a published list, streamed (the master file list has millions); a missing or
+    unreachable list is a :class:`BilateralError`."""
+    with get(url, stream=True) as response:
         if response.status_code >= 400:
             raise BilateralError(f"{url}: HTTP {response.status_code} {response.reason} — GDELT's {what} is not "
                                  f"there; check the address ({ENV_VAR} or --base-url)")
-        return response.text.splitlines()
+        try:
+            for line in response.iter_lines(CHUNK):
+                yield line.decode("utf-8", "replace")
+        except requests.RequestException as err:
+            raise BilateralError(f"{url}: the {what} stopped arriving ({type(err).__name__}) — pull again") from None
 
 
 def _v1_coverage(name: str) -> tuple[date, date] | None:
