@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import bilateral
 from bilateral import BilateralError
-from bilateral.export import FORMATS, export, stata_names
+from bilateral.exports import FORMATS, export, stata_names
 
 DAYS = ["20181004", "20181103", "20181205", "20190212"]  # four months of ICEWS, January 2019 without files
 
@@ -164,6 +164,12 @@ def test_bad_exports_are_clear_errors(index, tmp_path):
     with pytest.raises(BilateralError, match="columns x appear twice"):
         export(pd.DataFrame([[1, 2]], columns=["x", "x"]), tmp_path / "twice.dta")
     assert set(FORMATS) == {"csv", "json", "parquet", "dta", "rds", "feather"}
+    assert bilateral.export is export  # the function, though its module is imported
+
+
+def test_the_notebook_call(index, tmp_path):
+    path = bilateral.export(index, str(tmp_path / "index.dta"))
+    assert path == tmp_path / "index.dta" and pd.read_stata(path)["count"].tolist() == index["count"].tolist()
 
 
 def run(*args: str) -> object:

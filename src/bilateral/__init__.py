@@ -12,6 +12,10 @@ Notebook use::
     store = bilateral.Store()                        # $BILATERAL_HOME/store.duckdb
     store.ingest("20190122-icews-events.tab.gz")     # any supported event file
     bilateral.index("RUS", "JPN", freq="month")      # pandas DataFrame, citations in .attrs
+
+    a.negotiation.plot("distribution")               # the report's figures, as plotly figures
+    bilateral.plot_index(bilateral.index("RUS", "JPN"))
+    bilateral.export(a.evidence.table(), "evidence.dta")  # csv, json, parquet, dta, rds, feather
 """
 
 from __future__ import annotations
@@ -51,6 +55,12 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "Panel": ("bilateral.measure.panel", "Panel"),
     "panel": ("bilateral.measure.panel", "panel"),
     "write_report": ("bilateral.report", "write_report"),
+    "export": ("bilateral.exports", "export"),
+    "plot_index": ("bilateral.plot", "plot_index"),
+    "plot_latent": ("bilateral.plot", "plot_latent"),
+    "plot_series": ("bilateral.plot", "plot_series"),
+    "plot_simulation": ("bilateral.plot", "plot_simulation"),
+    "plot_timeline": ("bilateral.plot", "plot_timeline"),
 }
 
 
@@ -83,12 +93,18 @@ __all__ = [
     "dyad_index",
     "dyadyears",
     "explain",
+    "export",
     "goldstein",
     "index",
     "leaderyears",
     "load_case",
     "panel",
     "panels",
+    "plot_index",
+    "plot_latent",
+    "plot_series",
+    "plot_simulation",
+    "plot_timeline",
     "quad_class",
     "relation_index",
     "simulate",

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from bilateral.analysis.relations import RelationsResult, relations
 from bilateral.analysis.result import Result, _cited
 from bilateral.errors import BilateralError
-from bilateral.export import export
+from bilateral.exports import export
 
 
 @dataclass(frozen=True, repr=False, kw_only=True)
@@ -48,7 +48,7 @@ class PanelResult(Result):
         return {}
 
     def write(self, path: str | Path, fmt: str | None = None) -> Path:
-        """Write :meth:`table` in any format of :func:`bilateral.export.export` (csv, json, parquet,
+        """Write :meth:`table` in any format of :func:`bilateral.exports.export` (csv, json, parquet,
         dta, rds, feather; default from the suffix)."""
         return export(self.table(), path, fmt)
 

@@ -3,7 +3,8 @@
 A result says whether it could be computed (``available``) and, if not, why (``reason``: what is
 missing and how to get it). Available or not, it answers ``table()`` (a DataFrame with
 ``attrs["sources"]``), ``summary()`` (headline numbers, JSON-ready), ``figures()`` (plotly figures
-by id) and ``sources`` (citation keys). Faces render results; they never compute.
+by id), ``plot(name)`` (one of them: the main one by default) and ``sources`` (citation keys).
+Faces render results; they never compute.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from bilateral.errors import BilateralError
 
 
 @dataclass(frozen=True, repr=False, kw_only=True)
@@ -39,6 +42,31 @@ class Result:
     def figures(self) -> dict[str, go.Figure]:
         """Plotly figures by id (empty when unavailable)."""
         return {}
+
+    def plot(self, name: str | None = None) -> go.Figure:
+        """One figure the report draws for this part, as a plotly figure (shown inline in a notebook).
+
+        Parameters
+        ----------
+        name
+            The figure's id, one of ``figures()``; default the part's main figure (its first).
+
+        Raises
+        ------
+        BilateralError
+            The part is not available (with the reason), draws no figure, or has none by that name
+            (the message lists those it has).
+        """
+        figures = self.figures()
+        if not figures:
+            why = f"not available — {self.reason}" if not self.available else "this part draws no figure"
+            raise BilateralError(f"{type(self).__name__}.plot(): {why}")
+        if name is None:
+            return next(iter(figures.values()))
+        if name not in figures:
+            raise BilateralError(f"{type(self).__name__}.plot(name={name!r}): no such figure — use one of "
+                                 f"{', '.join(figures)}")
+        return figures[name]
 
     def __repr__(self) -> str:
         if not self.available:

@@ -1,5 +1,5 @@
 """Write a table as a rich table, CSV or JSON to the terminal, or as any format of
-:mod:`bilateral.export` (CSV, JSON, Parquet, Stata, R) to a file."""
+:mod:`bilateral.exports` (CSV, JSON, Parquet, Stata, R) to a file."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bilateral.errors import BilateralError
-from bilateral.export import export, text
+from bilateral.exports import export, text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -165,7 +165,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None = None, *, title: st
     characters with "…", and of ``columns`` (the default view; all otherwise) those that fit,
     with a note naming the rest (and ``--columns`` when ``selectable``). ``chosen`` is the
     user's ``--columns``: it replaces ``columns`` and also selects what csv/json/parquet write.
-    Files always carry the full, unrounded values (:func:`bilateral.export.export` writes them).
+    Files always carry the full, unrounded values (:func:`bilateral.exports.export` writes them).
     """
     if chosen:
         unknown = [c for c in chosen if c not in frame.columns]
