@@ -33,7 +33,7 @@ from bilateral.data.store import Store
 
 DAILY = ["20181004-icews-events.tab.gz", "20181005-icews-events.tab.gz", "20181007-icews-events.tab.gz"]
 WINTER = "20190121-icews-events.tab.gz"
-ICEWS_2018 = "events.2018.20200427084805.tab"
+ICEWS_2018 = "events.2018.20200427084805.tsv"  # the upload; Dataverse labels its ingested copy .tab
 ICEWS_2019 = "events.2019.20200427085012.tab.zip"
 GDELT2 = ["20180326044500.export.CSV", "20191024143000.export.CSV"]
 POLECAT_HEADER = ["Event ID", "Event Date", "Event Type", "Event Mode", "Actor Name", "Actor Country",
@@ -110,13 +110,13 @@ def _rows(data: bytes) -> int:
     return data.count(b"\n") - 1 + (not data.endswith(b"\n"))
 
 
-def _datafile(file_id: int, label: str, body: bytes, original: bool = False) -> dict:
+def _datafile(file_id: int, label: str, body: bytes, original: str | None = None) -> dict:
     data = {"id": file_id, "filename": label, "contentType": "application/octet-stream",
             "filesize": len(body), "md5": _md5(body), "checksum": {"type": "MD5", "value": _md5(body)}}
     if original:  # an ingested tabular file: the checksum and originalFileSize are the upload's
         data.update(contentType="text/tab-separated-values", filesize=len(body) + 17,
                     originalFileFormat="text/tab-separated-values", originalFormatLabel="Tab-Separated Values",
-                    originalFileSize=len(body), originalFileName=label, UNF="UNF:6:x==")
+                    originalFileSize=len(body), originalFileName=original, UNF="UNF:6:x==")
     return {"label": label, "restricted": False, "version": 1, "dataFile": data}
 
 
@@ -139,8 +139,9 @@ def published(shared) -> dict:
                + "P1\t2018-11-14\tconsult\tvisit\tShinzo Abe\tJPN\tGOV\tVladimir Putin\tRUS\tGOV\n"
                + "P2\t2018-11-15\tAGREE\t\tVladimir Putin\tRUS\tGOV\tShinzo Abe\tJPN\tGOV\n").encode()
     routes: dict[str, bytes] = {}
-    historic = [_datafile(11, ICEWS_2018, year_2018, original=True), _datafile(12, ICEWS_2019, year_2019),
-                _datafile(13, "events.2017.20200427083001.tab", header), _datafile(14, "ICEWS Codebook.pdf", b"%PDF")]
+    historic = [_datafile(11, ICEWS_2018.replace(".tsv", ".tab"), year_2018, original=ICEWS_2018),
+                _datafile(12, ICEWS_2019, year_2019), _datafile(13, "events.2017.20200427083001.tab", header),
+                _datafile(14, "ICEWS Codebook.pdf", b"%PDF")]
     routes["/api/access/datafile/11?format=original"] = year_2018
     routes["/api/access/datafile/11"] = b"archival copy with other bytes\n"
     routes["/api/access/datafile/12"] = year_2019

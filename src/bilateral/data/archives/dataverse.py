@@ -7,9 +7,9 @@ ingested also names ``originalFileName``, ``originalFileSize`` and ``originalFil
 checksum is that of the original upload, so it is fetched as
 ``{base}/api/access/datafile/{id}?format=original``; other files as ``…/datafile/{id}``.
 
-Which files hold events, and the days each covers, is read from the file name with the
-archive's pattern (e.g. ``events.2018.20200427084805.tab`` covers 2018); other files
-(codebooks, documentation) are not pulled.
+Which files hold events, and the days each covers, is read from the file's label (or original
+name) with the archive's pattern (e.g. ``events.2018.20200427084805.tab`` covers 2018); other
+files (codebooks, documentation) are not pulled. A file is saved under its original name.
 """
 
 from __future__ import annotations
@@ -97,11 +97,12 @@ class DataverseArchive:
     def _remote(self, entry: dict, base: str, where: str) -> Remote | None:
         data = entry.get("dataFile") or {}
         original = bool(data.get("originalFileFormat"))
-        name = (data.get("originalFileName") if original else None) or entry.get("label") or data.get("filename")
-        span = coverage(str(name), self.pattern)
+        label = str(entry.get("label") or data.get("filename") or "")
+        name = str(data.get("originalFileName") or label) if original else label
+        span = coverage(label, self.pattern) or coverage(name, self.pattern)
         if span is None:
             return None
-        name = safe_name(str(name), where)
+        name = safe_name(name, where)
         checksum = data.get("checksum") or ({"type": "MD5", "value": data["md5"]} if data.get("md5") else None)
         if not checksum or checksum.get("type") not in CHECKSUMS or not checksum.get("value"):
             raise BilateralError(f"{where}: {name} has no checksum of a known type ({checksum!r}) — the pull "
