@@ -55,7 +55,7 @@ class Analysis:
     Parameters
     ----------
     case
-        A :class:`bilateral.Case`, a built-in case name or a case folder.
+        A `bilateral.Case`, a built-in case name or a case folder.
     store
         The event store (default ``$BILATERAL_HOME/store.duckdb``).
     rng
@@ -72,6 +72,15 @@ class Analysis:
     skip
         Parts not to compute (of ``OPTIONAL``: the model-fitting ones); each answers as not
         available, with the reason "skipped".
+
+    Examples
+    --------
+    >>> a = bilateral.Analysis("russia-japan", rng=1, runs=200, skip=("latent", "dynamics"))
+    >>> a.evidence.summary()["counts"]          # one verdict per claim
+    {'supported': 1, 'contradicted': 0, 'inconclusive': 34, 'no data': 27}
+    >>> a.negotiation.table()                   # each model: bargained, ratifiable, P(breakthrough)
+    >>> a.latent.available, a.latent.reason
+    (False, 'skipped (asked not to compute it)')
     """
 
     def __init__(self, case: Case | str | Path = "russia-japan", *, store: str | Path | None = None,
@@ -118,9 +127,9 @@ class Analysis:
         return [s for s in dict.fromkeys(wanted) if s in panel_steps_known]
 
     def panel(self, freq: str = "Y") -> pd.DataFrame:
-        """The dyad's panel from 1946 with :meth:`steps`, built once per frequency.
+        """The dyad's panel from 1946 with `steps()`, built once per frequency.
 
-        Raises the :class:`BilateralError` that building it raised (kept, not retried).
+        Raises the `BilateralError` that building it raised (kept, not retried).
         """
         from bilateral.measure import panel as panels
 
@@ -157,7 +166,7 @@ class Analysis:
     @cached_property
     def series(self) -> Any:
         """The explain layer's resolver of series references over this analysis' panels and
-        indices (:class:`bilateral.explain.Evidence`), shared by the evidence and its figures."""
+        indices (`bilateral.explain.Evidence`), shared by the evidence and its figures."""
         from bilateral.explain import Evidence
 
         return Evidence(self.case, source=self)
