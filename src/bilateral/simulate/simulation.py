@@ -221,20 +221,45 @@ def run(source: Any = "russia-japan", models: Any = "all", *, runs: int = 0,
 
     Parameters
     ----------
-    source : a case name or folder, a loaded ``Case``, a stakeholder CSV path or ``Stakeholders``.
-    models : ``"all"``, a model name, or a list of names/instances.
-    runs : Monte Carlo draws over the stakeholders' uncertainty ranges (0: point values only).
-    rng : a seed (whole number ≥ 0) or a numpy ``Generator``, for the Monte Carlo and the scenario
+    source
+        A case name or folder, a loaded ``Case``, a stakeholder CSV path or ``Stakeholders``.
+    models
+        ``"all"``, a model name, or a list of names or model instances.
+    runs
+        Monte Carlo draws over the stakeholders' uncertainty ranges (0: point values only).
+    rng
+        A seed (whole number ≥ 0) or a numpy ``Generator``, for the Monte Carlo and the scenario
         runs (the scenarios share the Monte Carlo's uniforms when ``scenario_runs == runs``:
         common random numbers).
-    scenarios : the case's scenario ids, or ``"all"``; ``None``: no scenario table.
-    scenario_runs : Monte Carlo draws per scenario for its breakthrough probability (0: none).
-    sensitivity : models whose one-at-a-time swings to report (the ``SENSITIVITY_TOP`` largest).
-    workers : threads for the iterative models' Monte Carlo (0: one per CPU).
-    threshold, scale, status_quo : override the case's breakthrough threshold, issue scale and
-        status quo (or give them for a CSV).
-    salience_scale : ``auto``, ``unit`` or ``percent`` (CSV input only).
-    params : per-model parameters, e.g. ``{"eum": {"max_rounds": 50}}``.
+    scenarios
+        The case's scenario ids, or ``"all"``; ``None``: no scenario table.
+    scenario_runs
+        Monte Carlo draws per scenario for its breakthrough probability (0: none).
+    sensitivity
+        Models whose one-at-a-time swings to report (the ``SENSITIVITY_TOP`` largest).
+    workers
+        Threads for the iterative models' Monte Carlo (0: one per CPU).
+    threshold, scale, status_quo
+        Override the case's breakthrough threshold, issue scale and status quo (or give them for
+        a CSV).
+    salience_scale
+        ``auto``, ``unit`` or ``percent`` (CSV input only).
+    params
+        Per-model parameters, e.g. ``{"eum": {"max_rounds": 50}}``.
+
+    Returns
+    -------
+    Simulation
+        The inputs, the forecast with ratification, the Monte Carlo (``None`` when ``runs`` is 0),
+        the scenario table and the sensitivity; ``table()`` gives one row per model.
+
+    Examples
+    --------
+    >>> from bilateral import simulate
+    >>> sim = simulate.run("russia-japan", runs=1000, rng=1, scenarios="all")
+    >>> sim.table()[["model", "bargained", "ratifiable", "p_breakthrough"]]
+    >>> sim.scenarios.head()               # baseline against each scenario
+    >>> sim.outcome("eum").trace           # the expected utility model, round by round
     """
     params = {name: dict(p) for name, p in (params or {}).items()}
     case, sh = _inputs(source, threshold, scale, status_quo, salience_scale)
