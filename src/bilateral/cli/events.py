@@ -159,12 +159,33 @@ def index(
     store: StoreOpt = None,
     columns: Annotated[list[str] | None, typer.Option(
         "--columns", "-c", help="Columns to show or write, comma-separated (default: those that fit).")] = None,
+    engine: Annotated[str, typer.Option(
+        help="duckdb (the store) or bigquery (GDELT's public table gdelt-bq.gdeltv2.events).")] = "duckdb",
+    sql: Annotated[bool, typer.Option(
+        "--sql", help="With --engine bigquery: print the SQL for the BigQuery console; run nothing.")] = False,
 ) -> None:
     """The A–B relations index from the stored events; empty periods are kept and marked."""
+    from bilateral.analysis.bigquery import bigquery_relations, bigquery_sql
     from bilateral.analysis.panel import dyad_relations
 
-    result = dyad_relations(a, b, store=store, freq=freq, directed=directed, metrics=metric, dedup=dedup,
-                            start=_day(start, "--from"), end=_day(end, "--to", last=True), datasets=dataset)
+    first, last = _day(start, "--from"), _day(end, "--to", last=True)
+    if engine not in ("duckdb", "bigquery"):
+        raise BilateralError(f"--engine {engine!r} is not known — use duckdb (the store) or bigquery")
+    if engine == "duckdb" and sql:
+        raise BilateralError("--sql prints the BigQuery SQL — add --engine bigquery")
+    if engine == "bigquery":
+        given = [name for name, value in (("--store", store), ("--dataset", dataset)) if value] + (
+            ["--dedup"] if dedup != "none" else [])
+        if given:
+            raise BilateralError(f"{', '.join(given)}: not for --engine bigquery, which reads GDELT's table "
+                                 "without de-duplication — leave them out")
+        if sql:
+            typer.echo(bigquery_sql(a, b, freq=freq, start=first, end=last))
+            return
+        result = bigquery_relations(a, b, freq=freq, directed=directed, metrics=metric, start=first, end=last)
+    else:
+        result = dyad_relations(a, b, store=store, freq=freq, directed=directed, metrics=metric, dedup=dedup,
+                                start=first, end=last, datasets=dataset)
     table = result.index
     a, b = result.dyad
     frame = table.reset_index().assign(period=lambda f: f["period"].astype(str))
