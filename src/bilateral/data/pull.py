@@ -49,6 +49,7 @@ MAX_WAIT = 600.0
 BUSY = (429, 503)
 pooch.get_logger().setLevel(logging.WARNING)  # the progress bar says what is fetched
 _sleep = time.sleep  # the wait between tries; tests record it instead of waiting
+_session = requests.Session()  # one connection pool: a year of GDELT 2.0 is 35,000 files from one host
 
 
 class ChecksumError(BilateralError):
@@ -78,7 +79,7 @@ def get(url: str, headers: dict[str, str] | None = None, *, stream: bool = False
     while True:
         attempt += 1
         try:
-            response = requests.get(url, headers=headers, stream=stream, timeout=TIMEOUT)
+            response = _session.get(url, headers=headers, stream=stream, timeout=TIMEOUT)
         except requests.RequestException as err:
             raise BilateralError(f"cannot reach {url} ({type(err).__name__}) — check the network or the "
                                  "mirror's address; nothing was written") from None
