@@ -17,6 +17,7 @@ from bilateral.explain.directness import NARRATIVE, directness
 from bilateral.explain.evidence import Evidence, NoData
 from bilateral.explain.methods import METHODS, Context
 from bilateral.explain.result import sentence
+from bilateral.progress import ProgressArg, track
 
 COLUMNS = ["hypothesis", "series", "status", "effect", "low", "high", "p", "p_adjusted", "method", "n",
            "detail", "sources", "reason", "unit", "mde", "scale", "directness", "directness_reason", "sentence"]
@@ -56,7 +57,7 @@ def _cited(table: pd.DataFrame) -> list[str]:
 
 def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str | Path | None = None,
              evidence: Evidence | None = None, adjust: str = "holm",
-             rng: int | np.random.Generator = 0) -> pd.DataFrame:
+             rng: int | np.random.Generator = 0, progress: ProgressArg = None) -> pd.DataFrame:
     """Test the case's hypotheses: one row per hypothesis and series.
 
     Parameters
@@ -77,6 +78,9 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
         Every stochastic test (ranking's bootstrap, the event study's placebo dates) starts a
         Generator from this seed (from one draw of a given Generator), so a test's result does not
         depend on which other hypotheses run.
+    progress : bool, rich Console or None
+        A bar advancing once a hypothesis (:mod:`bilateral.progress`; None: in a terminal or
+        notebook only).
 
     Returns
     -------
@@ -100,7 +104,7 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
     elif evidence.case.info != case.info:
         raise BilateralError(f"the evidence is for case {evidence.case.info.name!r}, not {case.info.name!r}")
     rows, judged = [], []
-    for hypothesis in chosen:
+    for hypothesis in track(chosen, "explain", progress=progress, label=lambda h: h.id):
         test = hypothesis.test
         method = METHODS[test.method]()
         for ref in test.series:

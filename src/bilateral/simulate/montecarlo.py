@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.stats import binomtest, triang
 
 from bilateral.errors import BilateralError
+from bilateral.progress import ProgressArg, track
 from bilateral.simulate.base import BargainingModel, Batch, BatchResult
 from bilateral.simulate.inputs import FIELDS, Stakeholders, load_stakeholders
 from bilateral.simulate.ratification import agreement_bounds, ratify
@@ -168,7 +169,7 @@ class MonteCarlo:
 def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int = 1000,
                 rng: int | np.random.Generator | None = None, seed: int | None = 0,
                 distribution: Distribution = "triangular", threshold: float | None = None,
-                workers: int = 0, uniforms: np.ndarray | None = None) -> MonteCarlo:
+                workers: int = 0, uniforms: np.ndarray | None = None, progress: ProgressArg = None) -> MonteCarlo:
     """Run every model on ``runs`` draws of the stakeholders (a case, a CSV or a Stakeholders).
 
     ``rng``: a seed or a numpy ``Generator`` (``seed`` is the same as an int ``rng`` and is used
@@ -176,6 +177,8 @@ def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int 
     instead of drawing them (common random numbers across scenarios; see :func:`draw`).
     ``threshold`` defaults to the case's breakthrough threshold; a breakthrough in a run is a
     ratifiable outcome ≥ threshold. ``workers``: threads for the iterative models (0: one per CPU).
+    ``progress``: a bar advancing once a model (:mod:`bilateral.progress`; None: in a terminal or
+    notebook only).
     """
     sh = load_stakeholders(source)
     rng = seed if rng is None else rng
@@ -185,7 +188,8 @@ def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int 
     batch = draw(sh, int(runs), generator(rng), distribution, u=uniforms)
     z_low, z_high = agreement_bounds(sh, batch.position)
     result = MonteCarlo(sh, int(runs), seed_of(rng), distribution, threshold, z_low, z_high)
-    for model in get_models(models):
+    for model in track(get_models(models), f"Monte Carlo ({runs:,} runs)", progress=progress,
+                       label=lambda m: m.name):
         solved = solve_parallel(model, batch, workers)
         ratified = ratify(solved.position, z_low, z_high)
         hit = None if threshold is None else (~np.isnan(ratified)) & (ratified >= threshold)
