@@ -47,6 +47,7 @@ from bilateral.data.structural.peacesciencer import read_peacesciencer
 from bilateral.data.structural.states import cow_codes, gw_to_iso3
 from bilateral.errors import BilateralError
 from bilateral.measure.yearsteps import STEPS, YearStep, archigos_leaders, backend, materialise
+from bilateral.progress import ProgressArg, track
 from bilateral.registry import series as registry
 
 SYSTEMS = {"cow": "ccode", "gw": "gwcode"}
@@ -230,9 +231,10 @@ class Years:
             chosen[name] = value.cast("float64")
         return expr.select(**chosen) if self._joins else self.base
 
-    def add(self, *steps) -> Years:
+    def add(self, *steps, progress: ProgressArg = None) -> Years:
         """Add steps by name, or every step with ``add(all)`` (skipping those whose data is missing
-        or that do not fit this frame, with the reason in :attr:`skipped`)."""
+        or that do not fit this frame, with the reason in :attr:`skipped`); ``progress``: a bar
+        advancing once a step (:mod:`bilateral.progress`)."""
         every = any(s is all or s == "all" for s in steps)
         names = list(STEPS) if every else list(steps)
         unknown = [n for n in names if n not in STEPS]
@@ -240,7 +242,7 @@ class Years:
             raise BilateralError(f"unknown step(s) {', '.join(map(str, unknown))} — use "
                                  f"{', '.join(STEPS)} or all")
         out = self._copy()
-        for name in names:
+        for name in track(names, "panel steps", progress=progress, label=str):
             if name in out.steps:
                 continue
             trial = out._copy()
