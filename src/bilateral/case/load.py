@@ -45,7 +45,18 @@ SINGLE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 
 
 def builtin_cases() -> dict[str, Path]:
-    """Names and folders of the cases shipped with the package."""
+    """Names and folders of the cases shipped with the package.
+
+    Returns
+    -------
+    dict of str to Path
+        Each built-in case's name (its folder's name) and folder.
+
+    Examples
+    --------
+    >>> sorted(bilateral.builtin_cases())
+    ['russia-japan']
+    """
     root = files("bilateral").joinpath("cases")
     return {p.name: Path(str(p)) for p in root.iterdir() if p.joinpath("case.yaml").is_file()}
 
@@ -145,7 +156,27 @@ def _seed_files(sources: dict[str, Any], text: str) -> list[Problem]:
 
 
 def validate_case(case: str | Path | None = None, seeds: Path | None = None) -> list[Problem]:
-    """Every problem in a case folder (empty when valid). ``seeds`` checks seed line locators."""
+    """Every problem in a case folder (empty when valid).
+
+    Parameters
+    ----------
+    case
+        A built-in case name or a case folder (default ``russia-japan``).
+    seeds
+        A folder of the seed texts: when given, every ``file:Lstart-end`` locator is checked
+        against the lines of its file.
+
+    Returns
+    -------
+    list of Problem
+        Each problem with its file, line, field, message and fix, sorted; empty when the case is
+        valid.
+
+    Examples
+    --------
+    >>> bilateral.validate_case("src/bilateral/cases/russia-japan")
+    []
+    """
     folder = resolve_case(case)
     problems: list[Problem] = []
     parsed = _read(folder, problems)
@@ -155,7 +186,31 @@ def validate_case(case: str | Path | None = None, seeds: Path | None = None) -> 
 
 
 def load_case(case: str | Path | None = None) -> Case:
-    """Load a case; raises :class:`CaseError` listing every problem when it is not valid."""
+    """Load a case: its records typed and cross-checked.
+
+    Parameters
+    ----------
+    case
+        A built-in case name or a case folder (default ``russia-japan``).
+
+    Returns
+    -------
+    Case
+        The case's actors, leaders, periods, events, factors, hypotheses, stakeholders,
+        scenarios and bibliography.
+
+    Raises
+    ------
+    CaseError
+        Listing every problem (file, line, field, fix) when the case is not valid.
+
+    Examples
+    --------
+    >>> case = bilateral.load_case("russia-japan")
+    >>> case.dyad
+    ('RUS', 'JPN')
+    >>> case.table("events").head()       # one row per cited event
+    """
     folder = resolve_case(case)
     problems: list[Problem] = []
     parsed = _read(folder, problems)
