@@ -82,7 +82,7 @@ def get(url: str, headers: dict[str, str] | None = None, *, stream: bool = False
             response = _session.get(url, headers=headers, stream=stream, timeout=TIMEOUT)
         except requests.RequestException as err:
             raise BilateralError(f"cannot reach {url} ({type(err).__name__}) — check the network or the "
-                                 "mirror's address; nothing was written") from None
+                                 "mirror's address; nothing new was written") from None
         if response.status_code not in BUSY:
             return response
         wait = retry_after(response.headers.get("Retry-After"), attempt)
