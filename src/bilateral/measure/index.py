@@ -154,10 +154,36 @@ def dyad_index(events: ir.Table, a: str, b: str, *, freq: str = "month", directe
                end: date | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """The A–B relations series from an Ibis table of normalised events (any backend).
 
-    ``a`` and ``b`` are ISO3 codes or anything :func:`bilateral.to_iso3` reads; ``freq`` a code
-    or word of :mod:`bilateral.registry.frequencies`. ``attrs``: ``sources`` (sorted citation
-    keys of the datasets used and of the metrics), ``dyad``, ``freq`` (the code), ``directed``,
-    ``dedup``.
+    Parameters
+    ----------
+    events
+        An Ibis table of normalised event rows (DuckDB, Spark, BigQuery, …).
+    a, b
+        ISO3 codes or anything `bilateral.to_iso3` reads.
+    freq
+        A code or word of `bilateral.registry.frequencies` (``M``, ``month``, ``Y``, …).
+    directed
+        Count only events from ``a`` to ``b`` (default: both directions).
+    metrics
+        Index metrics to keep (default: all of them).
+    dedup
+        How repeated reports of one event are collapsed (``none`` keeps every row).
+    start, end
+        Dates bounding the events counted.
+    datasets
+        Only events of these datasets (e.g. ``["icews"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period, one column per metric. ``attrs``: ``sources`` (sorted citation keys
+        of the datasets used and of the metrics), ``dyad``, ``freq`` (the code), ``directed``,
+        ``dedup``.
+
+    Examples
+    --------
+    >>> with bilateral.Store(read_only=True) as db:
+    ...     table = bilateral.dyad_index(db.table(), "RUS", "JPN", freq="month")
     """
     freq = freq_code(freq)
     a, b = to_iso3(a), to_iso3(b)
@@ -199,8 +225,29 @@ def index_table(by_dataset: pd.DataFrame, totals: pd.DataFrame, a: str, b: str, 
 
 
 def relations_index(a: str, b: str, *, store: str | Path | None = None, **options: object) -> pd.DataFrame:
-    """``dyad_index`` over the event store at ``store`` (default ``$BILATERAL_HOME/store.duckdb``);
-    ``a`` and ``b`` are ISO3 codes or country names."""
+    """The A–B relations index from the event store (`bilateral.index`): `dyad_index` over it.
+
+    Parameters
+    ----------
+    a, b
+        ISO3 codes or country names.
+    store
+        The event store (default ``$BILATERAL_HOME/store.duckdb``), opened read-only.
+    **options
+        Passed to `dyad_index`: ``freq``, ``directed``, ``metrics``, ``dedup``, ``start``,
+        ``end``, ``datasets``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period (a PeriodIndex), one column per metric and ``no_events``; citation
+        keys in ``attrs["sources"]``.
+
+    Examples
+    --------
+    >>> monthly = bilateral.index("Russia", "Japan", freq="M")
+    >>> monthly[["count", "net_cooperation_norm", "mean_goldstein"]]
+    """
     from bilateral.data.store import Store
 
     with Store(store, read_only=True) as db:
