@@ -70,12 +70,34 @@ def _period(value: int | str | date, freq: str, what: str, how: str) -> pd.Perio
 def panel(a: str, b: str, freq: str = "Y", start: int | str | date = 1946,
           end: int | str | date | None = None, *, case: str | Path | Case | None = "auto",
           third: tuple[str, ...] | None = None) -> Panel:
-    """An empty panel of the pair (a, b) — ISO3 codes or names, anything :func:`bilateral.to_iso3`
-    reads — on a PeriodIndex from ``start`` to ``end`` (years, ``YYYY-MM`` or dates).
+    """An empty panel of the pair (a, b) on a PeriodIndex, to fill with its ``add_*`` steps.
 
-    ``freq`` is ``Y``, ``Q`` or ``M`` (or ``year``, ``quarter``, ``month``). ``case="auto"`` uses
-    the built-in case of this dyad (for leader and period columns); ``third`` names the third
-    states of the triad step (default China and the US).
+    Parameters
+    ----------
+    a, b
+        ISO3 codes or names, anything `bilateral.to_iso3` reads.
+    freq
+        ``Y``, ``Q`` or ``M`` (or ``year``, ``quarter``, ``month``).
+    start, end
+        The first and last period: years, ``YYYY-MM`` or dates (``end`` default: this year).
+    case
+        ``"auto"`` uses the built-in case of this dyad (for leader and period columns); or a
+        case, its name or folder; ``None`` for none.
+    third
+        The third states of the triad step (default China and the US).
+
+    Returns
+    -------
+    Panel
+        A DataFrame subclass whose ``add_*`` methods each add one dataset's columns and return
+        the panel; ``describe_columns()`` and ``cite()`` say what each column is and where it
+        came from.
+
+    Examples
+    --------
+    >>> p = bilateral.panel("RUS", "JPN", freq="year", start=1946).add_unga().add_trade()
+    >>> p[["unga.agreement", "trade.total"]].tail()
+    >>> p.describe_columns()              # unit, dataset, citation, coverage of each column
     """
     freq = freq_code(freq, allowed=FREQS)
     a, b = to_iso3(a), to_iso3(b)
