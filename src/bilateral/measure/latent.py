@@ -510,6 +510,23 @@ def relation_index(a: str, b: str, *, freq: str = "M", panel_y: pd.DataFrame | N
     :meth:`LatentIndex.best_periods`. ``start``/``end`` trim the sample (years, ``YYYY-MM`` or
     dates); by default it runs from the first to the last period any series observes.
     ``exclude`` drops series by name (leave-one-out checks).
+
+    Returns
+    -------
+    LatentIndex
+        The index per period (``mean``, ``sd``, 90 % bands ``low`` and ``high``), the loadings
+        of each series and the fitted model; ``best_periods()`` gives P(best) per case period
+        and leader pair.
+
+    References
+    ----------
+    The one-factor state-space model and its equations: ``docs/latent.md``.
+
+    Examples
+    --------
+    >>> idx = bilateral.relation_index("RUS", "JPN", freq="Y")
+    >>> idx.table().tail()
+    >>> idx.best_periods()                 # P(best) per case period
     """
     freq = freq_code(freq, allowed=FREQS)
     a, b = to_iso3(a), to_iso3(b)
