@@ -232,8 +232,29 @@ def write_report(source: Analysis | Case | str | Path = "russia-japan", out_dir:
                  store: str | Path | None = None, **options: Any) -> Report:
     """Write ``<out_dir>/<case>.html`` and return where it is with its headline.
 
-    ``source`` is an :class:`bilateral.Analysis` (its cached parts are reused) or a case (a
-    ``Case``, name or folder), analysed with ``store`` and ``options`` (see ``Analysis``).
+    Parameters
+    ----------
+    source
+        A `bilateral.Analysis` (its cached parts are reused) or a case (a ``Case``, name or
+        folder), analysed with ``store`` and ``options``.
+    out_dir
+        The folder to write into (created if missing).
+    store
+        The event store, for a case (default ``$BILATERAL_HOME/store.duckdb``).
+    **options
+        `bilateral.Analysis` options for a case: ``rng``, ``runs``, ``skip``, …
+
+    Returns
+    -------
+    Report
+        ``path`` of the written HTML file (it opens offline) and ``headline``, the findings in
+        sentences.
+
+    Examples
+    --------
+    >>> a = bilateral.Analysis("russia-japan", rng=1, runs=200)
+    >>> report = bilateral.write_report(a, "report/")
+    >>> print("\n".join(report.headline))
     """
     analysis = source if isinstance(source, Analysis) else Analysis(source, store=store, **options)
     html, lines = render(analysis)
