@@ -350,10 +350,26 @@ def read_stakeholders(path: str | Path, *, scale: tuple[float, float] | None = N
 
 
 def load_stakeholders(source: Any = "russia-japan", **options: Any) -> Stakeholders:
-    """Stakeholders from a :class:`Stakeholders`, a loaded case, a case name/folder or a CSV path.
+    """Stakeholders from a `Stakeholders`, a loaded case, a case name/folder or a CSV path.
 
-    ``options`` (``scale``, ``status_quo``, ``salience_scale``, ``breakthrough``) apply to CSV files;
-    for a case they override the case's own scale, status quo or threshold when given.
+    Parameters
+    ----------
+    source
+        A `Stakeholders`, a ``Case``, a case name or folder, or a CSV of ``Actor, Capability,
+        Position, Salience`` (and optional ranges and veto) rows.
+    **options
+        ``scale``, ``status_quo``, ``salience_scale``, ``breakthrough``: they apply to CSV files;
+        for a case they override the case's own scale, status quo or threshold when given.
+
+    Returns
+    -------
+    Stakeholders
+        The validated table as aligned numpy arrays, one entry per actor.
+
+    Examples
+    --------
+    >>> sh = simulate.load_stakeholders("russia-japan")
+    >>> sh.frame()[["actor", "position", "salience", "capability", "veto"]]
     """
     overrides = {k: v for k, v in options.items() if k in ("scale", "status_quo", "breakthrough")
                  and v is not None}
