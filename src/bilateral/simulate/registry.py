@@ -20,9 +20,30 @@ MODELS: dict[str, type[BargainingModel]] = {
 
 
 def get_model(model: str | BargainingModel, **params: Any) -> BargainingModel:
-    """A model instance from its name and parameters, or the instance itself (a clone with
-    ``params`` set, when any are given). An unknown name or parameter raises
-    :class:`BilateralError` listing the choices."""
+    """A model instance from its name and parameters.
+
+    Parameters
+    ----------
+    model
+        A name of `MODELS` (``compromise``, ``nash``, ``eum``, ``smp``) or a model instance.
+    **params
+        The model's parameters (its constructor's keywords).
+
+    Returns
+    -------
+    BargainingModel
+        A new instance; for an instance given, itself, or a clone with ``params`` set when any
+        are given.
+
+    Raises
+    ------
+    BilateralError
+        For an unknown name or parameter, listing the choices.
+
+    Examples
+    --------
+    >>> simulate.get_model("eum", max_rounds=50).solve(simulate.load_stakeholders("russia-japan")).trace
+    """
     if isinstance(model, BargainingModel):
         return model.clone().set_params(**params) if params else model
     if model not in MODELS:
