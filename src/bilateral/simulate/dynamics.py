@@ -237,11 +237,36 @@ def fit_relations(series: pd.Series, shocks: Iterable[Shock] = (), *,
 
     Parameters
     ----------
-    series : the measured index (leading and trailing gaps are trimmed; inner gaps are filtered).
-    shocks : the dated shocks; one observed fewer than ``min_after`` periods (or not at all)
-        after its start is left out of this fit and named in ``dropped``.
-    variance : per-period measurement variance of the index (e.g. from its bands); 0 without.
-    level : coverage of the reported intervals.
+    series
+        The measured index on a PeriodIndex (leading and trailing gaps are trimmed; inner gaps
+        are filtered).
+    shocks
+        The dated shocks; one observed fewer than ``min_after`` periods (or not at all) after
+        its start is left out of this fit and named in ``dropped``.
+    variance
+        Per-period measurement variance of the index (e.g. from its bands); 0 without.
+    level
+        Coverage of the reported intervals.
+    min_after
+        Periods a shock must be observed after its start to be fitted.
+    maxiter
+        Iterations of the likelihood optimiser.
+
+    Returns
+    -------
+    RelationsFit
+        Inertia, norm and shocks with their intervals and half-lives (``table()``), and
+        ``forecast(periods, rng=…)`` for the fan chart.
+
+    References
+    ----------
+    The model's equations: ``docs/models.md`` §13.
+
+    Examples
+    --------
+    >>> fit = simulate.fit_relations(panel["unga.agreement"])
+    >>> fit.table()
+    >>> fit.forecast(20, rng=1)
     """
     if not isinstance(series, pd.Series) or not isinstance(series.index, pd.PeriodIndex):
         raise BilateralError("fit_relations: series must be a pandas Series on a PeriodIndex "
