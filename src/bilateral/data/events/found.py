@@ -12,7 +12,6 @@ the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from bilateral.data.events.detect import NotEventData
 from bilateral.data.paths import data_dir
 from bilateral.data.store import IngestResult, Store
 from bilateral.errors import BilateralError
+from bilateral.progress import ProgressArg, track
 
 __all__ = ["FoundSummary", "ingest_found"]
 
@@ -69,12 +69,24 @@ def _skip_reason(path: Path) -> str | None:
     return None
 
 
-def ingest_found(store: Store, root: Path | None = None, *,
-                 progress: Callable[[int, int, str], object] | None = None) -> FoundSummary:
-    """Ingest every event file under ``root/events`` (``root`` defaults to the data directory) once.
+def ingest_found(store: Store, root: Path | None = None, *, progress: ProgressArg = None) -> FoundSummary:
+    """Ingest every event file under ``root/events`` once.
 
-    ``progress(done, total, path)`` is called before each file. Returns a :class:`FoundSummary`;
-    a missing ``events/`` folder gives an empty one.
+    Parameters
+    ----------
+    store
+        The event store to ingest into.
+    root
+        The data directory (default ``$BILATERAL_DATA``, :func:`bilateral.data.paths.data_dir`).
+    progress
+        A bar advancing once a file: ``None`` (automatic), ``True``, ``False`` or a rich Console
+        (:mod:`bilateral.progress`).
+
+    Returns
+    -------
+    FoundSummary
+        The files ingested now, already stored and skipped (with why); empty when there is no
+        ``events/`` folder.
     """
     base = root if root is not None else data_dir()
     folder = base / "events"
@@ -82,10 +94,8 @@ def ingest_found(store: Store, root: Path | None = None, *,
     ingested: list[IngestResult] = []
     already: list[str] = []
     skipped: list[tuple[str, str]] = []
-    for done, path in enumerate(found):
+    for path in track(found, "event files", progress=progress, label=lambda p: p.name):
         name = path.relative_to(base).as_posix()
-        if progress is not None:
-            progress(done, len(found), name)
         reason = _skip_reason(path)
         if reason:
             skipped.append((name, reason))
