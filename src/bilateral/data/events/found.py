@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilateral.data import paths
 from bilateral.data.events.detect import NotEventData
-from bilateral.data.paths import data_dir
 from bilateral.data.store import IngestResult, Store
 from bilateral.errors import BilateralError
 from bilateral.progress import ProgressArg, track
@@ -69,14 +69,14 @@ def _skip_reason(path: Path) -> str | None:
     return None
 
 
-def ingest_found(store: Store, root: Path | None = None, *, progress: ProgressArg = None) -> FoundSummary:
-    """Ingest every event file under ``root/events`` once.
+def ingest_found(store: Store, data_dir: Path | None = None, *, progress: ProgressArg = None) -> FoundSummary:
+    """Ingest every event file under ``data_dir/events`` once.
 
     Parameters
     ----------
     store
         The event store to ingest into.
-    root
+    data_dir
         The data directory (default ``$BILATERAL_DATA``, :func:`bilateral.data.paths.data_dir`).
     progress
         A bar advancing once a file: ``None`` (automatic), ``True``, ``False`` or a rich Console
@@ -88,7 +88,7 @@ def ingest_found(store: Store, root: Path | None = None, *, progress: ProgressAr
         The files ingested now, already stored and skipped (with why); empty when there is no
         ``events/`` folder.
     """
-    base = root if root is not None else data_dir()
+    base = data_dir if data_dir is not None else paths.data_dir()
     folder = base / "events"
     found = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     ingested: list[IngestResult] = []
