@@ -68,7 +68,7 @@ def test_overview_answers_the_three_questions_with_figures(client, case):
     for question in ("How good are relations", "Which factors move them?", "Is a breakthrough possible?"):
         assert question in html
     warmest = Analysis(case).overview.summary()["warmest"]
-    assert "Warmest period in the papers' own events" in html and warmest["period"] in html
+    assert "Warmest period in the case's own events" in html and warmest["period"] in html
     timeline = figure_blocks(html)["timeline"]
     points = sum(len(t["x"]) for t in timeline["data"] if t.get("mode") == "markers")
     assert points == len(case.table("events").dropna(subset=["goldstein"]))

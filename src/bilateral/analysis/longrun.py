@@ -1,8 +1,10 @@
-"""Long-run relations: UN vote agreement, trade, disputes and Japanese opinion over time, with the
-first state's leader tenures shaded and the case's key events marked.
+"""Long-run relations: UN vote agreement, trade, disputes and, for a pair with Japan, Japan's monthly
+trade and public opinion of the partner, with the first state's leader tenures shaded and the case's
+key events marked.
 
 The series come from the case's yearly and monthly panels (built once by the analysis); this part
-chooses what a reader of the long run needs and draws it.
+chooses, for the case's own dyad, what a reader of the long run needs and draws it. What a dyad has
+no data for is said in ``notes``, never drawn for another pair.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bilateral.analysis.result import Result, _cited
 from bilateral.case import Case
 from bilateral.case.select import key_events
 from bilateral.data.paths import MissingDataError
+from bilateral.measure.builders import OPINION_COUNTRIES
 from bilateral.measure.leaders import disagreements, tenures
 from bilateral.measure.mids import dyad_disputes
 from bilateral.measure.unga import MIN_VOTES, drop_thin_periods
@@ -28,6 +31,26 @@ LINE = {"width": 2}
 MONTHLY = ("trade_monthly.", "opinion.")
 #: The panel steps this part draws, per panel: a skipped one is noted with its reason.
 DRAWN = {"Y": ("unga", "trade", "mids"), "M": ("trade_monthly", "opinion")}
+#: Names of the states the figures' labels and captions mention (others by their ISO3 code).
+NAMES = {"RUS": "Russia", "CHN": "China", "USA": "the US", "KOR": "South Korea", "PRK": "North Korea",
+         "JPN": "Japan"}
+#: States whose dislike in the Jiji poll is drawn beside the partner's, the first two not in the pair.
+OPINION_CONTEXT = ("CHN", "USA", "KOR")
+
+
+def _name(iso3: str) -> str:
+    return NAMES.get(iso3, iso3)
+
+
+def _listed(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _partner(case: Case) -> str | None:
+    """The state opposite Japan in the case's dyad (``None`` without Japan)."""
+    a, b = case.dyad
+    return b if a == "JPN" else a if b == "JPN" else None
 
 
 @dataclass(frozen=True)
@@ -99,7 +122,7 @@ def agreement_figure(yearly: pd.DataFrame, case: Case, events: pd.DataFrame, sta
 
 def trade_figure(yearly: pd.DataFrame, monthly: pd.DataFrame | None, case: Case, events: pd.DataFrame,
                  start: int) -> go.Figure:
-    """COW annual trade as bars and, when there is one, Japan's monthly customs trade below."""
+    """COW annual trade as bars and, for a pair with Japan, Japan's monthly customs trade below."""
     a, b = case.dyad
     rows = 2 if monthly is not None else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
@@ -133,15 +156,22 @@ def dispute_figure(disputes: pd.DataFrame, case: Case, events: pd.DataFrame, sta
     return _decorate(fig, case, events, start, 5.4)
 
 
+def opinion_lines(partner: str) -> list[tuple[str, str, str, str]]:
+    """(column, label, colour, dash) of the Jiji poll lines for a case opposite Japan: dislike and like
+    of the partner, then dislike of the first two of ``OPINION_CONTEXT`` that are not the partner."""
+    lines = [(f"opinion.dislike_{OPINION_COUNTRIES[partner]}", f"dislike {_name(partner)}", "#d62728", "solid"),
+             (f"opinion.like_{OPINION_COUNTRIES[partner]}", f"like {_name(partner)}", "#2ca02c", "solid")]
+    others = [c for c in OPINION_CONTEXT if c != partner][:2]
+    lines += [(f"opinion.dislike_{OPINION_COUNTRIES[c]}", f"dislike {_name(c)}", colour, "dot")
+              for c, colour in zip(others, ("#ff7f0e", "#7f7f7f"), strict=True)]
+    return lines
+
+
 def opinion_figure(monthly: pd.DataFrame, case: Case, events: pd.DataFrame, start: int) -> go.Figure:
-    """The Jiji poll's likes and dislikes of Russia, with dislike of China and the US."""
+    """The Jiji poll's likes and dislikes of the state opposite Japan, with dislike of two others."""
     fig = make_subplots(rows=1, cols=1)
     x = monthly.index.to_timestamp(how="start")
-    for column, label, colour, dash in (
-            ("opinion.dislike_russia", "dislike Russia", "#d62728", "solid"),
-            ("opinion.like_russia", "like Russia", "#2ca02c", "solid"),
-            ("opinion.dislike_china", "dislike China", "#ff7f0e", "dot"),
-            ("opinion.dislike_usa", "dislike the US", "#7f7f7f", "dot")):
+    for column, label, colour, dash in opinion_lines(_partner(case)):
         fig.add_trace(go.Scatter(x=x, y=monthly[column], name=label, mode="lines",
                                  line={"width": 1.4, "color": colour, "dash": dash},
                                  hovertemplate=f"{label} %{{x|%Y-%m}}: %{{y:.1f}}%<extra></extra>"))
@@ -150,12 +180,12 @@ def opinion_figure(monthly: pd.DataFrame, case: Case, events: pd.DataFrame, star
     return _decorate(fig, case, events, start, top)
 
 
-def _monthly_part(monthly: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The monthly trade and opinion columns over the months any of them has data."""
+def _monthly_part(monthly: pd.DataFrame | None, wanted: set[str]) -> pd.DataFrame | None:
+    """The monthly trade and opinion columns over the months any of them has data (``None`` unless
+    the panel has every ``wanted`` column)."""
     if monthly is None:
         return None
     columns = [c for c in monthly.columns if c.startswith(MONTHLY) and "@" not in c]
-    wanted = {"trade_monthly.exports", "trade_monthly.imports", "opinion.dislike_russia"}
     if not wanted <= set(columns):
         return None
     part = pd.DataFrame(monthly[columns])
@@ -210,25 +240,42 @@ def longrun(case: Case, yearly: pd.DataFrame | None, monthly: pd.DataFrame | Non
     if yearly is None:
         return LongRunResult(available=False, reason="; ".join(notes) or "no yearly panel", case=case)
     yearly = yearly.loc[pd.Period(year=start, freq="Y"):]
+    partner = _partner(case)
     for freq, frame in (("Y", yearly), ("M", monthly)):
         skipped = frame.attrs.get("skipped", {}) if frame is not None else {}
+        if freq == "M" and partner is None:
+            if any(step in skipped for step in DRAWN["M"]):
+                notes.append(f"monthly trade and public opinion: none for {a}–{b} (the monthly sources, Japan's "
+                             "customs statistics and the Jiji Press poll of Japanese respondents, cover only pairs "
+                             "with Japan)")
+            skipped = {}
         notes += [f"{step}: {skipped[step]}" for step in DRAWN[freq] if step in skipped]
     columns = yearly.attrs["columns"]
     events = key_events(case, start)
-    months = _monthly_part(monthly)
-    if months is None and monthly is not None and not any(s in monthly.attrs.get("skipped", {}) for s in DRAWN["M"]):
+    polled = partner in OPINION_COUNTRIES
+    wanted = {"trade_monthly.exports", "trade_monthly.imports"}
+    wanted |= {opinion_lines(partner)[0][0]} if polled else set()
+    months = _monthly_part(monthly, wanted) if partner is not None else None
+    if partner is not None and not polled:
+        notes.append(f"Japanese opinion of {partner}: the Jiji Press poll does not ask about it")
+    if months is None and partner is not None and monthly is not None \
+            and not any(s in monthly.attrs.get("skipped", {}) for s in DRAWN["M"]):
         notes.append(f"Japanese opinion and monthly trade: no data for {a}–{b}")
     items: list[LongRunFigure] = []
     if "unga.agreement" in yearly:
+        thirds = list(dict.fromkeys(c.split("@")[1].split("-")[1] for c in yearly.columns
+                                    if c.startswith("unga.agreement@")))
+        with_thirds = (f"dashed and dotted lines: each side with {_listed([_name(t) for t in thirds])}. "
+                       if thirds else "")
         caption = (f"Share of roll calls in which {a} and {b} voted alike, per UN year (1945 + session); "
-                   "dashed and dotted lines: each side with China and the US. Years with fewer than "
-                   f"{MIN_VOTES} joint votes are left out.")
+                   f"{with_thirds}Years with fewer than {MIN_VOTES} joint votes are left out.")
         items.append(LongRunFigure("un-agreement", "UN General Assembly vote agreement", caption,
                                    agreement_figure(yearly, case, events, start),
                                    tuple(columns["unga.agreement"]["citation"])))
     if "trade.total" in yearly:
-        caption = (f"Total trade between {a} and {b} (COW, to 2014) and, below, Japan's monthly exports "
-                   "and imports (Ministry of Finance, 1987–2015).")
+        caption = f"Total trade between {a} and {b} (COW, to 2014)"
+        caption += (f" and, below, Japan's monthly exports to and imports from {_name(partner)} (Ministry of "
+                    "Finance, 1987–2015)." if months is not None else ".")
         cited = list(columns["trade.total"]["citation"])
         if months is not None:
             cited += list(monthly.attrs["columns"]["trade_monthly.exports"]["citation"])
@@ -242,12 +289,15 @@ def longrun(case: Case, yearly: pd.DataFrame | None, monthly: pd.DataFrame | Non
         items.append(LongRunFigure("disputes", "Militarized interstate disputes", caption,
                                    dispute_figure(disputes, case, events, start),
                                    ("palmer2022mid5", "gibler2016mid", "miller2022peacesciencer")))
-    if months is not None:
-        caption = ("Jiji Press monthly poll: share of Japanese respondents naming Russia (the USSR before "
-                   "1992) among countries they like or dislike, with dislike of China and the US.")
-        items.append(LongRunFigure("opinion", "Japanese opinion of Russia", caption,
+    if months is not None and polled:
+        lines = opinion_lines(partner)
+        soviet = " (the USSR before 1992)" if partner == "RUS" else ""
+        others = _listed([label.removeprefix("dislike ") for _, label, _, _ in lines[2:]])
+        caption = (f"Jiji Press monthly poll: share of Japanese respondents naming {_name(partner)}{soviet} among "
+                   f"countries they like or dislike, with dislike of {others}.")
+        items.append(LongRunFigure("opinion", f"Japanese opinion of {_name(partner)}", caption,
                                    opinion_figure(months, case, events, start),
-                                   tuple(monthly.attrs["columns"]["opinion.dislike_russia"]["citation"])))
+                                   tuple(monthly.attrs["columns"][lines[0][0]]["citation"])))
     if not items:
         return LongRunResult(available=False, reason="no long-run data available — " + "; ".join(notes),
                              case=case, notes=tuple(notes))

@@ -1,6 +1,6 @@
 """The case at a glance: its records counted, its events by period and the timeline figure.
 
-The events are the ones the papers chose to mention — a reading of the narrative, not a
+The events are the ones the case's sources chose to mention — a reading of the narrative, not a
 measurement of relations (that is :mod:`bilateral.analysis.relations`).
 """
 

@@ -18,7 +18,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "events": ("direct", "the dyadic event index counts what the two states' governments did to each other"),
     "unga": ("proxy", "UN vote agreement measures alignment in a multilateral forum, a proxy for bilateral "
                       "relations"),
-    "opinion": ("proxy", "Japanese public opinion of Russia, not the governments' relations"),
+    "opinion": ("proxy", "Japanese public opinion of the other state, not the governments' relations"),
     "trade": ("proxy", "trade reflects prices and markets as well as relations"),
     "trade_monthly": ("proxy", "trade reflects prices and markets as well as relations"),
     "gdelt_graph": ("proxy", "the tone of news coverage, not the states' actions"),

@@ -16,11 +16,15 @@ def case_lines(overview: Any) -> list[str]:
         f"{s['factors']} factors ({s['enduring']} enduring, {s['time_limited']} time-limited); "
         f"{s['hypotheses']} testable hypotheses; {s['stakeholders']} stakeholders; {s['scenarios']} scenarios",
     ]
-    warmest = s["warmest"]
-    if warmest:
-        lines.append(f"Warmest period in the papers' own events (periods with ≥ {s['min_events']} events): "
+    warmest, ranked = s["warmest"], int((overview.periods["events"] >= s["min_events"]).sum())
+    if warmest and ranked > 1:
+        lines.append(f"Warmest period in the case's own events ({ranked} periods with ≥ {s['min_events']} events): "
                      f"{warmest['period']}, mean Goldstein {warmest['mean_goldstein']:+.2f} over "
                      f"{warmest['events']} events — a reading of the narrative, not a measurement")
+    elif warmest:
+        lines.append(f"Only one period has ≥ {s['min_events']} of the case's own events ({warmest['period']}, "
+                     f"mean Goldstein {warmest['mean_goldstein']:+.2f} over {warmest['events']}), so no period "
+                     "is ranked warmest")
     return lines
 
 
