@@ -22,7 +22,21 @@ def weighted_mean(position: np.ndarray, salience: np.ndarray, capability: np.nda
 
 class Compromise(BargainingModel):
     """Weighted-mean (compromise) model; no parameters, no status quo needed; deterministic
-    (``solve``'s ``rng`` is not used)."""
+    (``solve``'s ``rng`` is not used).
+
+    The outcome is O = Σᵢ cᵢsᵢxᵢ / Σᵢ cᵢsᵢ (docs/models.md §3.1).
+
+    References
+    ----------
+    Achen, C. H. (2006). In R. Thomson, F. N. Stokman, C. H. Achen and T. König (eds.), *The
+    European Union Decides*. Cambridge University Press.
+
+    Thomson, R. (2011). *Resolving Controversy in the European Union*. Cambridge University Press.
+
+    Examples
+    --------
+    >>> simulate.Compromise().solve(simulate.load_stakeholders("russia-japan")).position
+    """
 
     name = "compromise"
     label = "Compromise (weighted mean)"
