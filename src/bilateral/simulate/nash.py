@@ -59,6 +59,26 @@ class Nash(BargainingModel):
     draw at once (60 steps reach double precision; the fixed-point iteration of the FOC can cycle).
     When the slope is still positive at the edge of the scale the maximiser is that edge.
     Deterministic: ``solve``'s ``rng`` is not used.
+
+    The outcome is x* = argmaxₓ Σᵢ cᵢ ln[uᵢ(x) − uᵢ(q)] with quadratic loss uᵢ(x) = −sᵢ(x − xᵢ)²;
+    an empty feasible set (an actor on q, or actors on both sides of it) is "no solution"
+    (docs/models.md §3.2).
+
+    Parameters
+    ----------
+    iterations
+        Bisection steps on the objective's slope.
+
+    References
+    ----------
+    Nash, J. F. (1950). The bargaining problem. *Econometrica* 18(2), 155–162.
+
+    Achen, C. H. (2006). In R. Thomson, F. N. Stokman, C. H. Achen and T. König (eds.), *The
+    European Union Decides*. Cambridge University Press.
+
+    Examples
+    --------
+    >>> simulate.Nash().solve(simulate.load_stakeholders("russia-japan"))
     """
 
     name = "nash"
