@@ -306,7 +306,21 @@ class ExpectedUtility(BargainingModel):
     move (ties go to the lower index); ``anchor`` μ in Ub/Uw is the weighted ``mean`` [mean] or the
     ``median``; ``q`` and ``t`` the status-quo probabilities Q and T [1, 1]. Deterministic:
     ``solve``'s ``rng`` is not used. Utilities are compared within :data:`EU_TOLERANCE` and moves
-    within :data:`MOVE_TOLERANCE`·R, as in the tests' loop oracle (docs/models.md §3.3).
+    within `MOVE_TOLERANCE`·R, as in the tests' loop oracle (docs/models.md §3.3).
+
+    References
+    ----------
+    Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In
+    B. Bueno de Mesquita and F. N. Stokman (eds.), *European Community Decision Making*. Yale
+    University Press.
+
+    Scholz, J. B., Calbert, G. J. and Smith, G. A. (2011). Unravelling Bueno De Mesquita's group
+    decision model. *Journal of Theoretical Politics* 23(4), 510–531.
+
+    Examples
+    --------
+    >>> outcome = simulate.ExpectedUtility(max_rounds=50).solve(simulate.load_stakeholders("russia-japan"))
+    >>> outcome.position, outcome.trace.tail()        # the forecast, the last rounds
     """
 
     name = "eum"
