@@ -341,7 +341,17 @@ class SpatialModel(BargainingModel):
 
     Parameters: ``vote_rule`` [proportional], ``prevail`` [conditional], ``max_rounds`` [100],
     ``stop_ratio`` [0.05]. Deterministic (the elections are probabilistic, but only their
-    probabilities are used): ``solve``'s ``rng`` is not used.
+    probabilities are used): ``solve``'s ``rng`` is not used. The equations and where this
+    simplified reading departs from KTAB: docs/models.md §3.4.
+
+    References
+    ----------
+    KTAB, the KAPSARC Toolkit for Behavioral Analysis (open source): its spatial model of
+    politics (SMP) and the functions named above.
+
+    Examples
+    --------
+    >>> simulate.SpatialModel(max_rounds=50).solve(simulate.load_stakeholders("russia-japan")).position
     """
 
     name = "smp"
