@@ -136,7 +136,33 @@ class Ratification:
 
 
 def ratification(sh: Stakeholders) -> Ratification:
-    """Win-sets and the agreement set Z of a stakeholder table at its point values."""
+    """Win-sets and the agreement set Z of a stakeholder table at its point values.
+
+    A veto player with ideal point r accepts y over the status quo q iff |y − r| < |q − r|; each
+    state's win-set intersects its veto players' intervals and Z intersects the states' win-sets
+    (docs/models.md §4).
+
+    Parameters
+    ----------
+    sh
+        The stakeholders; ratifiers are those with ``veto`` true, grouped by ``state``.
+
+    Returns
+    -------
+    Ratification
+        Each state's win-set, Z as ``low`` and ``high`` (``empty`` when there is none), and q.
+
+    References
+    ----------
+    Putnam, R. D. (1988). Diplomacy and domestic politics: the logic of two-level games.
+    *International Organization* 42(3), 427–460.
+
+    Examples
+    --------
+    >>> rat = simulate.ratification(simulate.load_stakeholders("russia-japan"))
+    >>> rat.low, rat.high
+    (0.0, 10.0)
+    """
     low, high = agreement_bounds(sh)
     q = sh.scale[0] if sh.status_quo is None else sh.status_quo
     return Ratification(win_sets(sh), float(low), float(high), float(q), tuple(sh.sources))
