@@ -28,6 +28,34 @@ TABLES = ("actors", "leaders", "periods", "events", "factors", "hypotheses", "st
 
 @dataclass(frozen=True)
 class Case:
+    """A loaded case: every record of its folder, typed (pydantic) and cited (docs/case-format.md).
+
+    Made by `bilateral.load_case`, which validates the folder first; each record carries its
+    ``source`` (a key of ``sources``) and ``locator``.
+
+    Attributes
+    ----------
+    path
+        The case folder.
+    info
+        ``case.yaml``: name, title, dyad (two ISO3 codes), summary and the breakthrough
+        threshold.
+    sources
+        The case bibliography (``sources.bib``) by citation key.
+    actors, leaders, periods, events, factors, hypotheses, stakeholders, scenarios
+        The records of each file, in file order.
+    scale
+        The negotiation's issue scale: its unit, ends, status quo and cited anchors.
+
+    Examples
+    --------
+    >>> case = bilateral.load_case("russia-japan")
+    >>> case.name, case.dyad
+    ('russia-japan', ('RUS', 'JPN'))
+    >>> case.table("periods")[["id", "start", "end", "tone"]]
+    >>> print(case.cite("seed000"))        # BibTeX
+    """
+
     path: Path
     info: CaseInfo
     sources: dict[str, BibEntry]
@@ -44,14 +72,16 @@ class Case:
 
     @property
     def name(self) -> str:
+        """The case's name (``case.yaml``), e.g. ``russia-japan``."""
         return self.info.name
 
     @property
     def dyad(self) -> tuple[str, str]:
+        """The two states, as ISO3 codes."""
         return self.info.dyad
 
     def actor(self, actor_id: str) -> Actor:
-        """The actor with this id; an unknown id is a :class:`BilateralError` listing the case's actors."""
+        """The actor with this id; an unknown id is a `BilateralError` listing the case's actors."""
         found = next((a for a in self.actors if a.id == actor_id), None)
         if found is None:
             raise BilateralError(f"no actor {actor_id!r} in case {self.name} (actors.yaml) — use one of: "
@@ -61,7 +91,7 @@ class Case:
     def cite(self, *keys: str) -> str:
         """BibTeX of the given keys (all sources when none given), in the given order.
 
-        A key not in the case's ``sources.bib`` is a :class:`BilateralError` naming it and the keys.
+        A key not in the case's ``sources.bib`` is a `BilateralError` naming it and the keys.
         """
         unknown = [k for k in keys if k not in self.sources]
         if unknown:
@@ -70,11 +100,22 @@ class Case:
         return "\n\n".join(self.sources[k].text for k in keys or self.sources)
 
     def table(self, kind: str) -> pd.DataFrame:
-        """One kind of record (one of :data:`TABLES`) as a DataFrame, citation columns last.
+        """One kind of record as a DataFrame, citation columns last.
 
         Events also get ``day`` (the first day their date covers) and the ISO3 country of each
         actor (``source_iso3``, ``target_iso3``). Each table is built once per case; every call
         returns a copy, free to change.
+
+        Parameters
+        ----------
+        kind
+            One of `TABLES`: ``actors``, ``leaders``, ``periods``, ``events``, ``factors``,
+            ``hypotheses``, ``stakeholders``, ``scenarios``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per record.
         """
         if kind not in TABLES:
             raise BilateralError(f"no table {kind!r} in a case — use one of: {', '.join(TABLES)}")
