@@ -88,10 +88,11 @@ def test_tutorial_page_shows_the_committed_outputs(site):
     assert "One stakeholder changed" in html and "agreement set:" in html and "<table" in html
 
 
-def test_tutorial_notebook_runs(shared, monkeypatch):
+def test_tutorial_notebook_runs(shared, monkeypatch, tmp_path):
     nbformat, nbclient = need("nbformat"), need("nbclient")
     need("ipykernel")
     monkeypatch.setenv("BILATERAL_SHARED", str(shared))  # the kernel inherits the environment
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # its store and exports (tempfile.mkdtemp) land here
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})
@@ -103,5 +104,5 @@ def test_tutorial_notebook_runs(shared, monkeypatch):
     assert "LatentResult: not available — skipped" in text
     assert re.search(r"verdicts: \{'supported': \d+, 'contradicted': \d+", text)
     assert re.search(r"agreement set: .* → ", text) and "Duma at 50" in text
-    for name in ("evidence.csv", "panel-yearly.parquet", "russia-japan.html"):
-        assert name in text, name
+    (work,) = tmp_path.glob("bilateral-tutorial-*")
+    assert {p.name for p in work.iterdir()} >= {"evidence.csv", "panel-yearly.parquet", "russia-japan.html"}
