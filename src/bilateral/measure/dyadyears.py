@@ -31,6 +31,7 @@ documented in :mod:`bilateral.measure.yearsteps` and ``docs/panel.md``.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,8 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bilateral.data import catalog
 from bilateral.data.paths import MissingDataError, data_dir
@@ -228,7 +231,7 @@ class Years:
             if name in self._fills:
                 lo, hi = self._fills[name]
                 value = ibis.ifelse(year.between(lo, hi), value.fill_null(0), value)
-            chosen[name] = value.cast("float64")
+            chosen[name] = value.cast(col(name).type())
         return expr.select(**chosen) if self._joins else self.base
 
     def add(self, *steps, progress: ProgressArg = None) -> Years:
@@ -390,33 +393,112 @@ class Years:
         return out
 
     def to_pandas(self) -> pd.DataFrame:
-        """Run the expression (DuckDB): one row per unit-year, sorted by its keys, with ``attrs``."""
-        rows = int(self.base.count().to_pyarrow().as_py())  # left joins on unique keys keep the frame's rows
-        frame = _fetch(self.expr.order_by(list(self.keys)), rows)
+        """Run the panel (DuckDB): one row per unit-year, sorted by its keys, with ``attrs``.
+
+        The frame is stored once; numpy sorts its keys, which gives each stored row its place.
+        Then each step's table is inner-joined to the frame in a query of its own, which returns
+        only the rows the step has, and its values are written straight into their places in
+        preallocated columns (rows a step lacks stay missing, or 0 inside its coverage). No wide
+        intermediate table is built and no value column is sorted; the values are :attr:`expr`'s.
+        Keys are 16-bit integers, text columns categoricals, and each series keeps the type of
+        its step table (32-bit floats where exact, see :func:`~bilateral.measure.yearsteps.materialise`).
+        """
+        con, name = backend().con, f"_frame_{next(_FRAMES)}"
+        con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT (row_number() OVER () - 1)::INTEGER AS _rn, * '
+                    f'FROM ({ibis.to_sql(self.base, dialect="duckdb")})')
+        try:
+            frame = self._run(backend().table(name))
+        finally:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
         frame.attrs.update({"unit": self.unit, "system": self.system, "directed": self.directed,
                             "steps": list(self.steps), "skipped": dict(self.skipped),
                             "columns": copy.deepcopy(self.columns), "sources": self.sources})
         return frame
 
+    def _run(self, stored: ir.Table) -> pd.DataFrame:
+        keys = stored.select("_rn", *self.keys).to_pyarrow()
+        rows = keys.num_rows
+        order = keys.drop_columns("_rn").to_pandas().sort_values(list(self.keys), kind="stable").index.to_numpy()
+        place = np.empty(rows, dtype=np.int64)  # stored row id → its row in the result
+        place[keys["_rn"].to_numpy()[order]] = np.arange(rows)
+        del keys, order
+        columns: dict[str, np.ndarray | pd.Categorical] = {}
+        _scatter(stored.select("_rn", *self.base.columns), place, columns)
+        year = columns["year"]
+        tables = [stored] + [j.table for j in self._joins]
 
-def _fetch(expr: ir.Table, rows: int, chunk: int = 1 << 17) -> pd.DataFrame:
-    """Run ``expr`` (``rows`` rows) and copy its rows, batch by batch, into preallocated columns:
-    the result is in memory once, not once as Arrow and again as pandas."""
-    columns: dict[str, np.ndarray] = {}
-    at = 0
-    for batch in backend().con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_reader(chunk):
-        for name, values in zip(batch.schema.names, batch.columns, strict=True):
+        def col(name: str) -> ir.Column:
+            position, column = self._names[name]
+            return tables[position][column]
+
+        for i in range(1, len(self._joins) + 1):
+            outputs = [n for n in self._outputs if self._names[n][0] == i]
+            if not outputs:  # a crosswalk: joined in the queries of the steps that need it
+                continue
+            expr = stored
+            for k in [*self._needs(i), i]:
+                expr = expr.join(tables[k], [col(left) == tables[k][right] for left, right in self._joins[k - 1].on])
+            values = {}
+            for output in outputs:
+                value = col(output)
+                if output in self._fills:
+                    lo, hi = self._fills[output]
+                    value = ibis.ifelse(stored["year"].between(lo, hi), value.fill_null(0), value).cast(value.type())
+                values[output] = value
+            query = expr.select(_rn=stored["_rn"], **values)
+            schema = query.schema().to_pyarrow()
+            for output in outputs:
+                columns[output] = np.full(rows, np.nan, dtype=schema.field(output).type.to_pandas_dtype())
+                if output in self._fills:
+                    lo, hi = self._fills[output]
+                    columns[output][(year >= lo) & (year <= hi)] = 0
+            _scatter(query, place, columns, strict=True)
+        order = [*self.base.columns, *self._outputs]
+        return pd.DataFrame({c: columns[c] for c in order}, copy=False)
+
+    def _needs(self, i: int) -> list[int]:
+        """The joins (crosswalks) that join ``i`` takes its keys from, in plan order."""
+        found, todo = set(), [i]
+        while todo:
+            for left, _ in self._joins[todo.pop() - 1].on:
+                position = self._names[left][0]
+                if position and position not in found:
+                    found.add(position)
+                    todo.append(position)
+        return sorted(found)
+
+
+_FRAMES = itertools.count()
+
+
+def _scatter(query: ir.Table, place: np.ndarray, columns: dict, *, strict: bool = False,
+             chunk: int = 1 << 17) -> None:
+    """Run ``query`` (its first column ``_rn``, a stored row id) and write each of its other columns
+    into ``columns[name]`` at that row's ``place``, batch by batch: numbers into numpy arrays
+    (made here if absent), text into categoricals of the query's distinct values. ``strict``: a
+    row twice is an error (a step table with two rows for one key)."""
+    rows, names = len(place), query.columns[1:]
+    texts = {n: pa.array(sorted(v for v in query.select(v=query[n]).distinct().to_pyarrow()["v"].to_pylist()
+                                if v is not None)) for n in names if query[n].type().is_string()}
+    codes = {n: np.full(rows, -1, dtype=np.int16 if len(v) < (1 << 15) else np.int32) for n, v in texts.items()}
+    seen = np.zeros(rows, dtype=bool) if strict else None
+    for batch in backend().con.sql(ibis.to_sql(query, dialect="duckdb")).to_arrow_reader(chunk):
+        at = place[batch.column(0).to_numpy()]
+        if seen is not None:
+            if seen[at].any():
+                raise BilateralError(f"a step's table has two rows for one key ({', '.join(names)}) — "
+                                     "report this with the steps used")
+            seen[at] = True
+        for name, values in zip(names, batch.columns[1:], strict=True):
+            if name in texts:
+                codes[name][at] = pc.fill_null(pc.index_in(values, value_set=texts[name]), -1).to_numpy()
+                continue
             data = values.to_numpy(zero_copy_only=False)
             if name not in columns:
                 columns[name] = np.empty(rows, dtype=data.dtype)
-            columns[name][at:at + len(data)] = data
-        at += batch.num_rows
-    if at != rows:
-        raise BilateralError(f"the panel query gave {at} rows for a frame of {rows} — a step's table "
-                             "has two rows for one key; report this with the steps used")
-    if not columns:  # no rows: the schema's columns, empty
-        return expr.limit(0).to_pandas()
-    return pd.DataFrame(columns, copy=False)
+            columns[name][at] = data
+    for name, values in texts.items():
+        columns[name] = pd.Categorical.from_codes(codes[name], categories=values.to_pylist())
 
 
 def _meta(column: str, unit: str) -> dict:

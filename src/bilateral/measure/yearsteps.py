@@ -121,13 +121,31 @@ def backend() -> ibis.BaseBackend:
     return con
 
 
+#: Key columns stored as 16-bit integers (state codes below 1000, years).
+KEYS = ("ccode", "gwcode", "code", "other", "year")
+
+
 def materialise(name: str, root: str, table: pd.DataFrame | ir.Table) -> ir.Table:
-    """``table`` stored in :func:`backend` as a table (computed and copied once)."""
+    """``table`` stored in :func:`backend` as a table (computed and copied once), in compact
+    types: state codes and years (:data:`KEYS`) as SMALLINT, and each series (a column named
+    ``family.metric``) as FLOAT where every value survives the round trip to 32 bits exactly
+    (0/1 indicators, counts, levels, Polity scores…), else DOUBLE."""
     key = f"{name}_{hashlib.sha1(root.encode()).hexdigest()[:8]}"
     data = table.to_pyarrow() if isinstance(table, ir.Table) else pa.Table.from_pandas(table, preserve_index=False)
+    numeric = {c: t for c, t in zip(data.schema.names, data.schema.types, strict=True)
+               if pa.types.is_integer(t) or pa.types.is_floating(t)}
+    keys = [c for c, t in numeric.items() if pa.types.is_integer(t) and c.rstrip("12") in KEYS]
+    series = [c for c in numeric if "." in c]
+    tests = [f'coalesce(min("{c}") >= -32768 AND max("{c}") <= 32767, true)' for c in keys] + [
+        f'coalesce(bool_and(isnan("{c}"::DOUBLE) OR "{c}"::FLOAT::DOUBLE = "{c}"::DOUBLE), true)' for c in series]
     con = backend().con
     con.register("_incoming", data)
-    con.execute(f'CREATE OR REPLACE TABLE "{key}" AS SELECT * FROM _incoming')
+    fits = dict(zip(keys + series, con.execute(f"SELECT {', '.join(tests)} FROM _incoming").fetchone(),
+                    strict=True)) if tests else {}
+    chosen = [f'"{c}"::SMALLINT AS "{c}"' if c in keys and fits[c]
+              else f'"{c}"::{"FLOAT" if fits[c] else "DOUBLE"} AS "{c}"' if c in series
+              else f'"{c}"' for c in data.schema.names]
+    con.execute(f'CREATE OR REPLACE TABLE "{key}" AS SELECT {", ".join(chosen)} FROM _incoming')
     con.unregister("_incoming")
     return backend().table(key)
 
