@@ -51,9 +51,31 @@ def drivers_figure(table: pd.DataFrame) -> go.Figure:
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class EvidenceResult(Result):
-    """``tests``: one row per hypothesis and series; ``verdicts``: one row per hypothesis;
-    ``drivers``: one row per factor the hypotheses name, ranked (:mod:`bilateral.explain.drivers`);
-    ``answer``: the sentence answering "what moves relations"."""
+    """The evidence part of an analysis: every hypothesis tested, one verdict per claim.
+
+    Attributes
+    ----------
+    tests
+        One row per hypothesis and series: effect, interval, adjusted p, power.
+    verdicts
+        One row per hypothesis: supported, contradicted, inconclusive or no data, with the
+        reason (``table()``).
+    drivers
+        One row per factor the hypotheses name, ranked (`bilateral.explain.drivers`).
+    answer
+        The sentence answering "what moves relations".
+    adjustment
+        The multiple-testing correction used (``holm``, ``fdr_bh``, …).
+    series
+        The series each test read, by reference.
+
+    Examples
+    --------
+    >>> ev = bilateral.Analysis("russia-japan", rng=1).evidence
+    >>> ev.counts()
+    {'supported': 1, 'contradicted': 0, 'inconclusive': 34, 'no data': 27}
+    >>> ev.tests_of("H09")                 # every test of one claim
+    """
 
     case: Case | None = None
     tests: pd.DataFrame | None = None
