@@ -70,7 +70,26 @@ def measured_figure(table: pd.DataFrame, case: Case, events: pd.DataFrame) -> go
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class RelationsResult(Result):
-    """A dyad's index table (``index``) from the event store; ``case`` decorates the figure."""
+    """The measured relations part: the dyad's event index from the store.
+
+    Attributes
+    ----------
+    dyad
+        The two states (ISO3).
+    freq
+        The index's frequency code (``M``).
+    index
+        The index table (`bilateral.index`): one row per period, one column per metric
+        (``table()``).
+    case
+        The case whose events and periods decorate the figure.
+
+    Examples
+    --------
+    >>> rel = bilateral.Analysis("russia-japan").relations
+    >>> rel.reason                         # "" — or, without an event store, what to ingest
+    >>> rel.summary()["peak"]              # the busiest month
+    """
 
     dyad: tuple[str, str] = ("", "")
     freq: str = "M"
