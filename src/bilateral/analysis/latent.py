@@ -43,8 +43,21 @@ def latent_figure(index: Any, best: pd.DataFrame | None = None) -> go.Figure:
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class LatentResult(Result):
-    """``index``: the :class:`bilateral.measure.latent.LatentIndex`; ``best``: P(best) per case
-    period and leader pair."""
+    """The latent relation index part: every series fused into one monthly index.
+
+    Attributes
+    ----------
+    index
+        The `bilateral.measure.latent.LatentIndex` (mean, 90 % bands, loadings).
+    best
+        P(best) per case period and leader pair.
+
+    Examples
+    --------
+    >>> lat = bilateral.Analysis("russia-japan", rng=1).latent
+    >>> lat.table().tail()                 # mean and 90 % band per month
+    >>> lat.best_period()                  # the period most likely the best
+    """
 
     index: Any = None
     best: pd.DataFrame | None = None
