@@ -100,7 +100,21 @@ def trace_figure(outcome: Any) -> go.Figure:
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class NegotiationResult(Result):
-    """A :class:`bilateral.simulate.Simulation` as a result: ``simulation`` holds every number."""
+    """The negotiation part: a `bilateral.simulate.Simulation` as a result.
+
+    Attributes
+    ----------
+    simulation
+        Every number: the stakeholders, each model's forecast and ratification, the Monte Carlo,
+        the scenarios and the sensitivity.
+
+    Examples
+    --------
+    >>> neg = bilateral.Analysis("russia-japan", rng=1, runs=200).negotiation
+    >>> neg.table()[["model", "bargained", "ratifiable", "p_breakthrough"]]
+    >>> neg.summary()["agreement_set"]     # the ratifiable interval of the scale
+    [0.0, 10.0]
+    """
 
     simulation: Any = None
 
