@@ -28,7 +28,40 @@ SCENARIO_COLOURS = ("#6b7280", "#15803d", "#0369a1", "#a16207", "#b91c1c", "#7c3
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class DynamicsResult(Result):
-    """The relations over time; ``table()`` is P(breakthrough by year) per scenario and model."""
+    """The relations dynamics part: the relations over time; ``table()`` is P(breakthrough by
+    year) per scenario and model.
+
+    Attributes
+    ----------
+    index_name
+        The fitted index (the latent relation index or a panel series).
+    index
+        The yearly index fitted: period, mean and (for the latent index) its band.
+    best
+        P(best) per case period and leader pair, of the index.
+    fit
+        The fitted `bilateral.simulate.RelationsFit`: inertia, norm, shocks with half-lives.
+    forecast
+        The fan chart: per future year the median and central intervals of simulated paths.
+    backtest, scores
+        The back-test: mean CRPS, its ratio to persistence and coverage per method; the score
+        of each forecast.
+    runs
+        The coupled relations–negotiation paths per scenario (`breakthrough_scenarios`).
+    bound, coupled
+        The exact bounds of the negotiation, alone and through the couplings: when the inputs
+        fix the answer.
+    take
+        What it would take: the smallest moves that open a deal, per model.
+    by_year
+        The year of ``table()``'s P(breakthrough by year).
+
+    Examples
+    --------
+    >>> dyn = bilateral.Analysis("russia-japan", rng=1, runs=200).dynamics
+    >>> dyn.table()                        # P(breakthrough by by_year) per scenario and model
+    >>> dyn.summary()["inertia"], dyn.summary()["norm"]
+    """
 
     index_name: str = ""
     index: pd.DataFrame | None = None
