@@ -77,13 +77,33 @@ class _Once(BargainingModel):
 
 @dataclass(frozen=True, repr=False)
 class Simulation:
-    """The result of :func:`run`.
+    """The result of `run`.
 
-    ``case`` (``None`` for a stakeholder table), ``stakeholders``, ``forecast`` (each model's
-    outcome and the ratification), ``monte_carlo`` (``None`` without runs), ``scenarios`` (the
-    scenario table or ``None``), ``sensitivity`` (the largest one-at-a-time swings per model named
-    in ``sensitivity``, or ``None``), ``threshold_label`` (the case's scale anchor at the
-    breakthrough threshold, or ""), ``params`` (the parameters given per model).
+    Attributes
+    ----------
+    case
+        The case (``None`` for a stakeholder table).
+    stakeholders
+        The inputs.
+    forecast
+        Each model's outcome and the ratification.
+    monte_carlo
+        The Monte Carlo over the inputs' ranges (``None`` without runs).
+    scenarios
+        The scenario table (``None`` when none was asked for).
+    sensitivity
+        The largest one-at-a-time swings per model named in ``sensitivity`` (or ``None``).
+    threshold_label
+        The case's scale anchor at the breakthrough threshold (or "").
+    params
+        The parameters given per model.
+
+    Examples
+    --------
+    >>> sim = simulate.run("russia-japan", runs=200, rng=1)
+    >>> sim.ratification.low, sim.ratification.high
+    (0.0, 10.0)
+    >>> sim.outcome("eum").trace           # solved once, on first use
     """
 
     case: Any
