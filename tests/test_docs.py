@@ -106,3 +106,12 @@ def test_tutorial_notebook_runs(shared, monkeypatch, tmp_path):
     assert re.search(r"agreement set: .* → ", text) and "Duma at 50" in text
     (work,) = tmp_path.glob("bilateral-tutorial-*")
     assert {p.name for p in work.iterdir()} >= {"evidence.csv", "panel-yearly.parquet", "russia-japan.html"}
+
+
+def test_missing_docs_tool_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="pip install"):
+        need("bilateral_no_such_docs_tool")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        need("bilateral_no_such_docs_tool")
