@@ -12,9 +12,15 @@ longer pending), then
 
 It prints the status counts (only 200 and 429 are acceptable: 429 is the bounded pool refusing
 work), p50/p95 latency per kind, and the ratio of the loaded p50 to the baseline p50. Exit status 1
-if any request failed otherwise. Usage::
+if any request failed otherwise.
 
-    BILATERAL_DATA=../shared/data python benchmarks/bench_web.py [--requests 1000] [--runs 500]
+``--startup N`` first times N start-ups of each way to launch the dashboard, process start → first
+connection answered (``/health``) → first HTTP 200 on ``/overview`` → the overview complete:
+``bilateral serve`` (the command package, sub-commands loaded lazily), the same command after
+importing every sub-command module first (what ``bilateral`` did before its imports were lazy: the
+baseline), and the app alone under uvicorn. Usage::
+
+    BILATERAL_DATA=../shared/data python benchmarks/bench_web.py [--requests 1000] [--runs 500] [--startup 3]
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import argparse
 import asyncio
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +49,69 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+#: How each start-up variant launches the dashboard on ``port`` with an empty ``store``.
+LAUNCH = {
+    "bilateral serve": "import sys; from bilateral.cli import main; sys.argv = {argv!r}; main()",
+    "bilateral serve, every sub-command imported first (before)":
+        "import importlib, sys; from bilateral.cli import COMMANDS, main; "
+        "[importlib.import_module(m) for m, _ in COMMANDS.values()]; sys.argv = {argv!r}; main()",
+    "the app alone (uvicorn.run(create_app()))":
+        "import uvicorn; from bilateral.web import create_app; "
+        "uvicorn.run(create_app('russia-japan', store={store!r}), host='127.0.0.1', port={port}, log_level='error')",
+}
+
+
+def startup(variant: str, timeout: float = 300.0) -> dict[str, float]:
+    """Seconds from process start to the first answered connection, the first 200 on ``/overview``
+    and the overview without a pending answer, for one launch of ``variant``."""
+    store, port = str(Path(tempfile.mkdtemp()) / "store.duckdb"), free_port()
+    argv = ["bilateral", "serve", "--port", str(port), "--store", store]
+    code = LAUNCH[variant].format(argv=argv, store=store, port=port)
+    t0 = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+    out: dict[str, float] = {}
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while time.perf_counter() - t0 < timeout:
+            if server.poll() is not None:
+                raise RuntimeError(f"{variant}: the server exited with status {server.returncode}")
+            try:
+                if "listening" not in out:
+                    httpx.get(f"{base}/health", timeout=5).raise_for_status()
+                    out["listening"] = time.perf_counter() - t0
+                response = httpx.get(f"{base}/overview", timeout=timeout)
+            except httpx.HTTPError:
+                time.sleep(0.05)
+                continue
+            if response.status_code == 200:
+                out.setdefault("first_overview", time.perf_counter() - t0)
+                if "Still computing" not in response.text:
+                    out["complete_overview"] = time.perf_counter() - t0
+                    return out
+            time.sleep(0.2)
+        raise RuntimeError(f"{variant}: no complete overview within {timeout:g} s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def startups(repeats: int) -> None:
+    """Median start-up figures of each variant over ``repeats`` launches (interleaved)."""
+    runs: dict[str, list[dict[str, float]]] = {v: [] for v in LAUNCH}
+    for _ in range(repeats):
+        for variant in LAUNCH:
+            runs[variant].append(startup(variant))
+    print(f"\nstart-up, median of {repeats} launches (seconds from process start)")
+    print(f"{'variant':<62}{'listening':>10}{'1st 200':>10}{'complete':>10}")
+    medians = {}
+    for variant, found in runs.items():
+        medians[variant] = {k: statistics.median(r[k] for r in found) for k in found[0]}
+        m = medians[variant]
+        print(f"{variant:<62}{m['listening']:>10.2f}{m['first_overview']:>10.2f}{m['complete_overview']:>10.2f}")
+    lazy, eager = (medians[v]["first_overview"] for v in list(LAUNCH)[:2])
+    print(f"first 200 on /overview: bilateral serve {lazy:.2f} s vs {eager:.2f} s before ({eager / lazy:.1f}× faster)")
 
 
 def mix(n: int, runs: int, share: float, rng: random.Random) -> list[tuple[str, str]]:
@@ -108,7 +178,13 @@ def main() -> int:
     parser.add_argument("--share", type=float, default=0.3, help="share of simulations in the mix")
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds allowed for the whole load")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--startup", type=int, default=3, help="start-ups timed per variant (0: none)")
+    parser.add_argument("--no-load", action="store_true", help="time the start-ups only")
     args = parser.parse_args()
+    if args.startup:
+        startups(args.startup)
+    if args.no_load:
+        return 0
     n = min(args.requests, MAX_REQUESTS)
     rng = random.Random(args.seed)
 

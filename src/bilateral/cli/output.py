@@ -19,6 +19,9 @@ from bilateral.exports import export, text
 
 console = Console()
 err_console = Console(stderr=True)
+# the width follows COLUMNS (or the terminal) at each print: rich would fix the COLUMNS it finds now, and
+# this module is first imported when a lazily loaded command runs, inside whatever environment that has
+console.width = err_console.width = None  # type: ignore[assignment]
 
 
 class Format(StrEnum):

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from bilateral.cli.output import err_console
+from rich.console import Console
 
 LOOPBACK = "127.0.0.1"
+#: Its own stderr console: ``cli.output``'s would load pandas before the server listens.
+err_console = Console(stderr=True)
 
 
 def is_loopback(host: str) -> bool:
