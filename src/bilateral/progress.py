@@ -1,9 +1,9 @@
 """Progress of long work, drawn with rich in a terminal or a Jupyter notebook.
 
 Every long public function takes ``progress``: ``None`` (the default) shows it when stderr is a
-terminal or the code runs in a notebook with ipywidgets, ``False`` shows nothing, ``True`` always
-shows it (on stderr), and a :class:`rich.console.Console` draws it there (a test, or the CLI's
-stderr console)::
+terminal or the code runs in a notebook with ipywidgets (in the main thread: a server's workers
+stay quiet), ``False`` shows nothing, ``True`` always shows it (on stderr), and a
+``rich.console.Console`` draws it there (a test, or the CLI's stderr console)::
 
     bilateral.explain.evaluate(case, progress=False)        # quiet
     a = bilateral.Analysis("russia-japan", progress=True)   # each part as it is computed
@@ -17,6 +17,7 @@ step (a hypothesis, a model, a panel step), never inside numerical loops.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,7 +39,7 @@ class _Display:
     def __init__(self, console: Console):
         self.console = console
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=console)
+                            TimeElapsedColumn(), console=console, refresh_per_second=4)
         self.depth = 0
 
 
@@ -47,8 +48,11 @@ _ACTIVE: ContextVar[_Display | bool | None] = ContextVar("bilateral_progress", d
 
 
 def _console(explicit: bool) -> Console | None:
-    """The stderr console to draw on: always when ``explicit``, else only in a terminal or a
-    notebook that can show widgets. Without ipywidgets a notebook gets plain text (the end state)."""
+    """The stderr console to draw on: always when ``explicit``, else only in the main thread (not
+    a server's workers) of a terminal or a notebook that can show widgets. Without ipywidgets a
+    notebook gets plain text (the end state)."""
+    if not explicit and threading.current_thread() is not threading.main_thread():
+        return None
     console = Console(stderr=True)
     widgets = importlib.util.find_spec("ipywidgets") is not None
     if console.is_jupyter and not widgets:

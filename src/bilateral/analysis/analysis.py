@@ -7,15 +7,17 @@
 
 The report, the CLI and the dashboard render these results; none of them computes. The dyad's
 panels (one per frequency) and event indices are built once and shared by every part that reads
-them — the evidence, the long-run figures and the measured relations.
+them — the evidence, the long-run figures and the measured relations. Each part, panel and index
+shows a line of progress while it is computed (`bilateral.progress`; ``progress=False``: none).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,8 +31,10 @@ from bilateral.analysis.overview import OverviewResult, overview
 from bilateral.analysis.relations import RelationsResult, relations
 from bilateral.case import Case, load_case
 from bilateral.errors import BilateralError
+from bilateral.progress import ProgressArg, task, track
 
 Seed = int | np.random.Generator | None
+T = TypeVar("T")
 PARTS = ("overview", "relations", "latent", "longrun", "evidence", "negotiation", "dynamics")
 #: The parts a quick analysis may leave out: they fit models of their own on top of the others.
 OPTIONAL = ("latent", "dynamics")
@@ -47,6 +51,15 @@ def _seeds(rng: Seed, parts: int) -> list[int | np.random.Generator]:
     if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
         raise BilateralError(f"rng={rng!r}: give a seed (a whole number ≥ 0) or a numpy Generator")
     return [int(rng)] * parts
+
+
+def _part(compute: Callable[[Analysis], T]) -> cached_property[T]:
+    """A part of the analysis: computed on first use, under a line of progress named after it, and kept."""
+    @wraps(compute)
+    def computed(self: Analysis) -> T:
+        with task(compute.__name__, progress=self.progress):
+            return compute(self)
+    return cached_property(computed)
 
 
 class Analysis:
@@ -72,6 +85,10 @@ class Analysis:
     skip
         Parts not to compute (of ``OPTIONAL``: the model-fitting ones); each answers as not
         available, with the reason "skipped".
+    progress
+        A line of progress per part, panel and index while it is computed, with the work inside
+        (explain, Monte Carlo, …) below it: ``None`` in a terminal or notebook only, ``True``
+        always, ``False`` never, or a rich ``Console`` to draw on (`bilateral.progress`).
 
     Examples
     --------
@@ -85,7 +102,7 @@ class Analysis:
 
     def __init__(self, case: Case | str | Path = "russia-japan", *, store: str | Path | None = None,
                  rng: Seed = 0, runs: int = 1000, scenario_runs: int = 0, workers: int = 0,
-                 adjust: str = "holm", skip: tuple[str, ...] | list[str] = ()):
+                 adjust: str = "holm", skip: tuple[str, ...] | list[str] = (), progress: ProgressArg = None):
         self.case = case if isinstance(case, Case) else load_case(case)
         from bilateral.data.store import default_path
 
@@ -96,6 +113,7 @@ class Analysis:
         if unknown:
             raise BilateralError(f"skip={', '.join(unknown)}: only {', '.join(OPTIONAL)} can be skipped")
         self.skip = tuple(skip)
+        self.progress = progress
         self._evidence_rng, self._negotiation_rng, self._latent_rng, self._dynamics_rng = _seeds(rng, 4)
         self._panels: dict[str, pd.DataFrame | BilateralError] = {}
         self._indices: dict[tuple[str, str, str], pd.DataFrame | BilateralError] = {}
@@ -136,7 +154,9 @@ class Analysis:
         if freq not in self._panels:
             a, b = self.case.dyad
             try:
-                self._panels[freq] = panels.panel(a, b, freq=freq, start=START, case=self.case).add(*self.steps())
+                with task(f"{'yearly' if freq == 'Y' else 'monthly' if freq == 'M' else freq} panel",
+                          progress=self.progress):
+                    self._panels[freq] = panels.panel(a, b, freq=freq, start=START, case=self.case).add(*self.steps())
             except BilateralError as err:
                 self._panels[freq] = err
         built = self._panels[freq]
@@ -155,7 +175,8 @@ class Analysis:
                 if not path.exists():
                     raise BilateralError(f"no event store at {path} — ingest event data (ICEWS, GDELT, …) "
                                          "into it first")
-                self._indices[key] = relations_index(a, b, store=path, freq=freq)
+                with task(f"{a}–{b} event index", progress=self.progress):
+                    self._indices[key] = relations_index(a, b, store=path, freq=freq)
             except BilateralError as err:
                 self._indices[key] = err
         built = self._indices[key]
@@ -173,12 +194,12 @@ class Analysis:
 
     # -- parts ------------------------------------------------------------------------------
 
-    @cached_property
+    @_part
     def overview(self) -> OverviewResult:
         """The case's records at a glance, events by period and the timeline."""
         return overview(self.case)
 
-    @cached_property
+    @_part
     def relations(self) -> RelationsResult:
         """The dyad's monthly event index from the store."""
         try:
@@ -187,7 +208,7 @@ class Analysis:
             return relations(None, self.case.dyad, "M", case=self.case, reason=str(err))
         return relations(table, self.case.dyad, "M", case=self.case)
 
-    @cached_property
+    @_part
     def longrun(self) -> LongRunResult:
         """UN votes, trade, disputes and opinion over the long run."""
         frames, reasons = {}, []
@@ -199,12 +220,12 @@ class Analysis:
                 reasons.append(f"{'yearly' if freq == 'Y' else 'monthly'} panel: {err}")
         return longrun(self.case, frames["Y"], frames["M"], reasons=reasons)
 
-    @cached_property
+    @_part
     def evidence(self) -> EvidenceResult:
         """Every hypothesis tested, one verdict per claim."""
         return evidence(self.case, self.series, adjust=self.adjust, rng=self._evidence_rng)
 
-    @cached_property
+    @_part
     def latent(self) -> LatentResult:
         """The latent relation index (monthly) fused from every series, and P(best) per period."""
         if "latent" in self.skip:
@@ -224,13 +245,14 @@ class Analysis:
         return latent(*self.case.dyad, panel_y=yearly, panel_m=monthly, events=events, case=self.case,
                       rng=self._latent_rng)
 
-    @cached_property
+    @_part
     def dynamics(self) -> DynamicsResult:
         """Relations over time: the fitted dynamics, forecast, back-test, exact bounds and
         P(breakthrough by year) per scenario."""
         if "dynamics" in self.skip:
             return DynamicsResult(available=False, reason=SKIPPED)
-        return dynamics_of(self, paths=self.runs, rng=self._dynamics_rng)
+        with task("fit, forecast and scenarios", progress=self.progress) as line:
+            return dynamics_of(self, paths=self.runs, rng=self._dynamics_rng, progress=line.stage)
 
     def evidence_of(self, hypotheses: list[str] | None = None) -> EvidenceResult:
         """The evidence for the named hypotheses only (all of them, cached, when none are named)."""
@@ -238,12 +260,12 @@ class Analysis:
             return self.evidence
         return evidence(self.case, self.series, adjust=self.adjust, rng=self._evidence_rng, hypotheses=hypotheses)
 
-    @cached_property
+    @_part
     def negotiation(self) -> NegotiationResult:
         """The bargaining models, ratification, Monte Carlo, scenarios and sensitivity."""
         return negotiation(self.case, runs=self.runs, rng=self._negotiation_rng, workers=self.workers,
                            scenario_runs=self.scenario_runs)
 
     def parts(self) -> dict[str, Any]:
-        """Every part, computed."""
-        return {name: getattr(self, name) for name in PARTS}
+        """Every part, computed (one bar over them, each part's own progress below it)."""
+        return {name: getattr(self, name) for name in track(PARTS, "analysis", progress=self.progress, label=str)}

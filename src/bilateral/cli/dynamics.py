@@ -81,7 +81,7 @@ def dynamics(
                "scenarios": [s for v in scenario or [] for s in v.split(",") if s] or None}
     if Part.backtest not in parts:
         options["origins"] = []
-    analysis = Analysis(case, rng=seed)
+    analysis = Analysis(case, rng=seed, progress=False)  # this command draws its own bar
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True,
                   disable=fmt is not Format.table and output is None) as bar:
