@@ -60,6 +60,30 @@ def test_site_loads_nothing_from_the_network(site):
     assert "fonts.googleapis" not in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_site_opens_from_disk_with_search(site):
+    """In Chromium from file://: navigation links resolve, search answers, nothing is fetched from outside."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        need("bilateral_chromium_at_usr_bin")  # fails under CI (.ci/run installs it), skips elsewhere
+    api = need("playwright.sync_api")
+    outside, errors = [], []
+    with api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
+                else outside.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((site / "index.html").as_uri())
+        page.click("a[href='api.html']")
+        page.wait_for_url("**/api.html")
+        page.fill("input.md-search__input", "ratification")
+        page.wait_for_selector(".md-search-result__item", timeout=20_000)
+        found = page.inner_text(".md-search-result__meta")
+        browser.close()
+    assert re.match(r"\d+ matching documents", found), found
+    assert not outside and not errors
+
+
 def test_api_reference_renders_the_docstrings(site):
     html = (site / "api.html").read_text(encoding="utf-8")
     for name in ("bilateral.analysis.analysis.Analysis", "bilateral.case.load.load_case", "bilateral.data.store.Store",
