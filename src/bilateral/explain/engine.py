@@ -91,7 +91,19 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
         deviations of the series), directness and directness_reason (direct, proxy or
         narrative only, :mod:`bilateral.explain.directness`) and sentence (the verdict in words);
         ``attrs`` holds ``adjustment`` and ``sources`` (every citation key used, sorted). One
-        verdict per hypothesis: :func:`summarise`.
+        verdict per hypothesis: `summarise`.
+
+    References
+    ----------
+    How each method tests a claim, its calibration under serial correlation and the verdict
+    rules: ``docs/explain.md``.
+
+    Examples
+    --------
+    >>> case = bilateral.load_case("russia-japan")
+    >>> tests = bilateral.explain.evaluate(case, rng=1)
+    >>> tests[["hypothesis", "series", "status", "effect", "p_adjusted"]].head()
+    >>> bilateral.explain.summarise(tests, case)["status"].value_counts()
     """
     chosen = _chosen(case, hypotheses)
     _check_adjustment(adjust)
@@ -148,11 +160,29 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
 
 
 def summarise(table: pd.DataFrame, case: Case) -> pd.DataFrame:
-    """One row per hypothesis: supported if some series supports it and none contradicts it,
-    contradicted in the reverse case, inconclusive when mixed or unclear, no data when nothing ran.
-    Tests marked "narrative only" are listed but do not count (inconclusive when only they ran).
+    """One verdict per claim from the tests of `evaluate`.
 
-    ``attrs["sources"]`` lists every citation key of the tests that ran, sorted.
+    A claim is supported if some series supports it and none contradicts it, contradicted in the
+    reverse case, inconclusive when mixed or unclear, no data when nothing ran. Tests marked
+    "narrative only" are listed but do not count (inconclusive when only they ran).
+
+    Parameters
+    ----------
+    table
+        The tests, as `evaluate` returns them.
+    case
+        The case whose hypotheses they test (for each claim's text and source).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hypothesis; ``attrs["sources"]`` lists every citation key of the tests that
+        ran, sorted.
+
+    Examples
+    --------
+    >>> verdicts = bilateral.explain.summarise(bilateral.explain.evaluate(case, rng=1), case)
+    >>> verdicts[verdicts.status == "supported"][["hypothesis", "claim"]]
     """
     claims = {h.id: h for h in case.hypotheses}
     rows = []
