@@ -522,8 +522,25 @@ class NotApplicable(BilateralError):
 
 
 def stateyears(system: str = "cow", years: Iterable[int] | None = None) -> Years:
-    """State-years of the COW (``"cow"``) or Gleditsch–Ward (``"gw"``) system: ``ccode`` (or
-    ``gwcode``), ``year``, ``iso3``. ``years`` defaults to 1816 to the last full year."""
+    """State-years of the COW (``"cow"``) or Gleditsch–Ward (``"gw"``) system.
+
+    Parameters
+    ----------
+    system
+        ``cow`` or ``gw``.
+    years
+        The years of the frame (default 1816 to the last full year).
+
+    Returns
+    -------
+    Years
+        ``ccode`` (or ``gwcode``), ``year``, ``iso3``; its ``add_*`` steps join the datasets,
+        nothing is computed until ``to_pandas()``.
+
+    Examples
+    --------
+    >>> bilateral.stateyears("gw", years=range(1990, 2011)).add_democracy().to_pandas()
+    """
     code = _system(system)
     first, last = _years(years)
     states = _state_table(system, first, last, str(data_dir()))
@@ -532,8 +549,30 @@ def stateyears(system: str = "cow", years: Iterable[int] | None = None) -> Years
 
 
 def dyadyears(system: str = "cow", directed: bool = True, years: Iterable[int] | None = None) -> Years:
-    """Dyad-years of every pair of states of the system in each year (see the module doc):
-    ``ccode1, ccode2, year, iso3_1, iso3_2`` (``gwcode…`` for ``system="gw"``)."""
+    """Dyad-years of every pair of states of the system in each year (see the module doc).
+
+    Parameters
+    ----------
+    system
+        ``cow`` or ``gw``.
+    directed
+        Both orders of each pair (``True``) or one row per pair, lower code first.
+    years
+        The years of the frame (default 1816 to the last full year).
+
+    Returns
+    -------
+    Years
+        ``ccode1, ccode2, year, iso3_1, iso3_2`` (``gwcode…`` for ``system="gw"``); its ``add_*``
+        steps join the datasets, nothing is computed until ``to_pandas()``.
+
+    Examples
+    --------
+    >>> d = bilateral.dyadyears(system="cow", directed=True, years=range(1816, 2021))
+    >>> d = d.add_contiguity().add_democracy().add_mids()   # each step returns a new Years
+    >>> frame = d.to_pandas()
+    >>> print(d.cite())                      # BibTeX of every dataset joined
+    """
     code = _system(system)
     first, last = _years(years)
     states = _state_table(system, first, last, str(data_dir()))
@@ -548,9 +587,23 @@ def dyadyears(system: str = "cow", directed: bool = True, years: Iterable[int] |
 
 
 def leaderyears(years: Iterable[int] | None = None) -> Years:
-    """Leader-years from Archigos 4.1 (to 2015): ``obsid, leadid, leaderid, gwcode, iso3, leader,
-    gender, year, age, years_in_office`` (``age`` = year − year of birth; ``years_in_office``
-    = year − start year + 1). The system is Gleditsch–Ward, Archigos' own."""
+    """Leader-years from Archigos 4.1 (to 2015), in the Gleditsch–Ward system, Archigos' own.
+
+    Parameters
+    ----------
+    years
+        The years of the frame (default 1816 to the last full year).
+
+    Returns
+    -------
+    Years
+        ``obsid, leadid, leaderid, gwcode, iso3, leader, gender, year, age, years_in_office``
+        (``age`` = year − year of birth; ``years_in_office`` = year − start year + 1).
+
+    Examples
+    --------
+    >>> bilateral.leaderyears(years=range(1946, 2016)).add_lead().to_pandas()
+    """
     first, last = _years(years)
     spells = archigos_leaders()
     spells = spells.assign(styear=spells["start"].dt.year,
