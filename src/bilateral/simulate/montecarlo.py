@@ -172,13 +172,41 @@ def monte_carlo(source: Any = "russia-japan", models: Any = "all", *, runs: int 
                 workers: int = 0, uniforms: np.ndarray | None = None, progress: ProgressArg = None) -> MonteCarlo:
     """Run every model on ``runs`` draws of the stakeholders (a case, a CSV or a Stakeholders).
 
-    ``rng``: a seed or a numpy ``Generator`` (``seed`` is the same as an int ``rng`` and is used
-    when ``rng`` is not given). ``uniforms`` (runs, 3n): the uniforms to map through the ranges
-    instead of drawing them (common random numbers across scenarios; see :func:`draw`).
-    ``threshold`` defaults to the case's breakthrough threshold; a breakthrough in a run is a
-    ratifiable outcome ≥ threshold. ``workers``: threads for the iterative models (0: one per CPU).
-    ``progress``: a bar advancing once a model (:mod:`bilateral.progress`; None: in a terminal or
-    notebook only).
+    Parameters
+    ----------
+    source
+        A case name or folder, a ``Case``, a stakeholder CSV path or ``Stakeholders``.
+    models
+        ``"all"``, a model name, or a list of names or model instances.
+    runs
+        Draws of every actor's position, salience and capability within its range.
+    rng
+        A seed or a numpy ``Generator``.
+    seed
+        The same as an int ``rng``; used when ``rng`` is not given.
+    distribution
+        ``triangular`` (mode at the point value) or ``uniform`` on each range.
+    threshold
+        The breakthrough threshold (default: the case's); a breakthrough in a run is a
+        ratifiable outcome ≥ threshold.
+    workers
+        Threads for the iterative models (0: one per CPU).
+    uniforms
+        (runs, 3n) uniforms to map through the ranges instead of drawing them (common random
+        numbers across scenarios; see `draw`).
+    progress
+        A bar advancing once a model (`bilateral.progress`; None: in a terminal or notebook only).
+
+    Returns
+    -------
+    MonteCarlo
+        Each model's bargained and ratified outcome per run; ``table()`` summarises them with
+        P(breakthrough) and its Wilson interval.
+
+    Examples
+    --------
+    >>> mc = simulate.monte_carlo("russia-japan", runs=10_000, rng=1)
+    >>> mc.table()[["model", "bargained_p50", "ratified_p50", "p_breakthrough", "ci_high"]]
     """
     sh = load_stakeholders(source)
     rng = seed if rng is None else rng
