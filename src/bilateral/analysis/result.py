@@ -20,7 +20,25 @@ from bilateral.errors import BilateralError
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class Result:
-    """Base of every part's result; subclasses add their fields and override the methods."""
+    """Base of every part's result; subclasses add their fields and override the methods.
+
+    Attributes
+    ----------
+    available
+        Whether the part could be computed.
+    reason
+        When it could not: what is missing and how to get it ("" otherwise).
+    sources
+        The citation keys of everything the part used.
+
+    Examples
+    --------
+    >>> part = bilateral.Analysis("russia-japan", rng=1).longrun
+    >>> part.available, part.reason
+    (True, '')
+    >>> part.table().attrs["sources"]      # the works cited
+    >>> part.plot("un-agreement")          # a plotly figure, as the report draws it
+    """
 
     available: bool = True
     reason: str = ""
