@@ -86,7 +86,24 @@ def timeline_figure(case: Case, events: pd.DataFrame) -> go.Figure:
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class OverviewResult(Result):
-    """The case's records at a glance; ``periods`` is the events-by-period table."""
+    """The overview part: the case's records at a glance.
+
+    Attributes
+    ----------
+    case
+        The case.
+    events
+        The case's events (`Case.table` ``events``).
+    periods
+        The events by period: count, mean Goldstein score, cooperative share (``table()``).
+
+    Examples
+    --------
+    >>> ov = bilateral.Analysis("russia-japan").overview
+    >>> ov.table()[["period", "events", "mean_goldstein"]]
+    >>> ov.warmest()["period"]             # a reading of the narrative, not a measurement
+    "Gorbachev's new thinking"
+    """
 
     case: Case
     events: pd.DataFrame
