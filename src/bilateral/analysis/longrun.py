@@ -195,8 +195,30 @@ def _monthly_part(monthly: pd.DataFrame | None, wanted: set[str]) -> pd.DataFram
 
 @dataclass(frozen=True, repr=False, kw_only=True)
 class LongRunResult(Result):
-    """The long-run figures, where the case's leader dates differ from Archigos and REIGN, and
-    ``notes`` saying what could not be drawn and why."""
+    """The long-run part: UN votes, trade, disputes and opinion since 1946.
+
+    Attributes
+    ----------
+    case
+        The case.
+    start, end
+        The years drawn.
+    items
+        One `LongRunFigure` per figure: id, title, caption, the figure and its sources
+        (``table()`` lists them).
+    leaders
+        Where the case's leader dates differ from Archigos and REIGN.
+    notes
+        What could not be drawn, and why.
+    key_events
+        How many of the case's key events mark the figures.
+
+    Examples
+    --------
+    >>> lr = bilateral.Analysis("russia-japan").longrun
+    >>> lr.table()[["id", "title"]]
+    >>> lr.plot("un-agreement")            # UN vote agreement since 1946
+    """
 
     case: Case | None = None
     start: int = START
