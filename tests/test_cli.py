@@ -108,6 +108,28 @@ def test_events_ingest_index_and_report_with_measured_section(shared: Path, tmp_
     assert html.index('<section id="measured">') < html.index('id="measured-figure"')  # chart under its heading
 
 
+def test_report_ingests_the_data_directorys_events_once(shared: Path, tmp_path: Path, monkeypatch):
+    data = tmp_path / "data"
+    (data / "events" / "icews-daily").mkdir(parents=True)
+    days = sorted((shared / "data/events/icews-daily").glob("2019012*.gz"))
+    for day in days:
+        (data / "events" / "icews-daily" / day.name).symlink_to(day)
+    monkeypatch.setenv("BILATERAL_DATA", str(data))
+    store = str(tmp_path / "store.duckdb")
+    rows = sum(len(_gunzip_lines(p)) - 1 for p in days)
+    first = run("report", "-o", str(tmp_path / "out"), "--store", store, "--runs", "20", "--skip", "latent,dynamics")
+    assert first.exit_code == 0, first.output
+    assert f"{len(days)} ingested, 0 already in the store" in first.stdout
+    assert f"{rows:,} rows read = {rows:,} stored" in first.stdout
+    html = (tmp_path / "out" / "russia-japan.html").read_text(encoding="utf-8")
+    assert "Busiest month: 2019-01" in html
+    again = run("report", "-o", str(tmp_path / "out"), "--store", store, "--runs", "20", "--skip", "latent,dynamics")
+    assert f"0 ingested, {len(days)} already in the store" in again.stdout and "nothing stored" in again.stdout
+    quiet = run("report", "-o", str(tmp_path / "out"), "--store", store, "--runs", "20", "--skip", "latent,dynamics",
+                "--no-ingest")
+    assert quiet.exit_code == 0 and "events:" not in quiet.stdout
+
+
 def _gunzip_lines(path: Path) -> list[bytes]:
     import gzip
 

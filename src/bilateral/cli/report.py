@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bilateral.cli.output import console
+from bilateral.cli.output import console, err_console
 from bilateral.errors import BilateralError
 
 
@@ -19,21 +20,42 @@ def report(
     runs: Annotated[int, typer.Option(min=1, max=100_000, help="Monte Carlo runs of the negotiation.")] = 1000,
     skip: Annotated[str, typer.Option(help="Sections not to compute, comma-separated: latent, dynamics "
                                       "(the model-fitting ones; a quicker report).")] = "",
+    ingest: Annotated[bool, typer.Option(help="With BILATERAL_DATA set, first ingest the event files under its "
+                                         "events/ folder into the store (each file once).")] = True,
 ) -> None:
-    """Write the self-contained HTML report of a case and print its headline findings."""
+    """Write the self-contained HTML report of a case and print its headline findings.
+
+    With ``BILATERAL_DATA`` set, the event files found under its ``events/`` folder are ingested
+    into the store first (each once: a later report finds them stored), so the report measures
+    relations from the events there are.
+    """
     from bilateral.analysis import Analysis
+    from bilateral.data.paths import ENV_VAR, data_dir
     from bilateral.report import write_report
 
     if output.exists() and not output.is_dir():
         raise BilateralError(f"--output {output}: that is a file — name a folder for the report")
     analysis = Analysis(case, store=store, rng=seed, runs=runs,
                         skip=[part.strip() for part in skip.split(",") if part.strip()])
+    if ingest and os.environ.get(ENV_VAR, "").strip() and (data_dir() / "events").is_dir():
+        _ingest_found(analysis.store_path)
     with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
         report = write_report(analysis, output)
     console.print(f"[bold]{analysis.case.info.title}[/bold]")
     for line in report.headline:
         console.print(f"• {line}", highlight=False)
     console.print(f"[green]report written to {report.path}[/green]")
+
+
+def _ingest_found(store_path: Path) -> None:
+    """Ingest the data directory's event files into the store and print what was done."""
+    from bilateral.data.events.found import ingest_found
+    from bilateral.data.store import Store
+
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    with Store(store_path) as store:
+        summary = ingest_found(store, progress=err_console)
+    console.print(f"events: {summary}", highlight=False)
 
 
 def cite(
