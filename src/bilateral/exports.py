@@ -7,7 +7,7 @@ What each format gets:
 
 * **csv, json** — plain text, every value in full; periods as text (``2020-01``), dates in ISO 8601.
 * **parquet** — the frame as pandas writes it (its ``attrs``, e.g. a panel's column metadata, kept).
-* **dta** (Stata 118) — names made valid for Stata by :func:`stata_names` (letters, digits and
+* **dta** (Stata 118) — names made valid for Stata by `stata_names` (letters, digits and
   ``_``, at most 32 characters, unique, no reserved word) with the original name as the variable
   label; periods as Stata dates of their frequency (``%tm``, ``%tq``, ``%ty``, ``%td``), dates as
   ``%td``, times as ``%tc``; booleans as 0/1 bytes; categoricals as value labels; text longer than
@@ -36,7 +36,7 @@ from pandas.io.stata import StataParser
 
 from bilateral.errors import BilateralError
 
-#: Every format :func:`export` writes and its file suffix.
+#: Every format `export` writes and its file suffix.
 FORMATS = {"csv": ".csv", "json": ".json", "parquet": ".parquet", "dta": ".dta", "rds": ".rds",
            "feather": ".feather"}
 
@@ -49,7 +49,7 @@ _STRF_BYTES = 2045  # the longest fixed-width Stata 118 string; longer text goes
 
 
 def text(frame: pd.DataFrame, fmt: str) -> str:
-    """The CSV or JSON text of ``frame`` (what :func:`export` writes for those formats)."""
+    """The CSV or JSON text of ``frame`` (what `export` writes for those formats)."""
     frame = _columns(frame)
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.PeriodDtype):
@@ -71,7 +71,7 @@ def export(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Pat
     path
         The file to write; its folder must exist.
     fmt
-        One of :data:`FORMATS`; default the suffix of ``path``.
+        One of `FORMATS`; default the suffix of ``path``.
 
     Returns
     -------

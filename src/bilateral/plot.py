@@ -6,10 +6,10 @@
     bilateral.plot_latent(bilateral.relation_index("RUS", "JPN", case="russia-japan"))
     bilateral.plot_simulation(bilateral.simulate.run("russia-japan"), "distribution")
 
-Each draws with the function the report uses (in :mod:`bilateral.analysis`); a result of an
-:class:`bilateral.Analysis` gives the same figures with ``.plot(name)``. ``DataFrame.plot()``
+Each draws with the function the report uses (in `bilateral.analysis`); a result of an
+`bilateral.Analysis` gives the same figures with ``.plot(name)``. ``DataFrame.plot()``
 needs matplotlib or a plotting backend that takes the index's boolean ``no_events`` column;
-:func:`plot_index` needs neither.
+`plot_index` needs neither.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def plot_index(table: pd.DataFrame, metric: str | None = None) -> go.Figure:
     Parameters
     ----------
     table
-        What :func:`bilateral.index` returns (a PeriodIndex, the metric columns, ``no_events``).
+        What `bilateral.index` returns (a PeriodIndex, the metric columns, ``no_events``).
     metric
         The column drawn as a line (default ``net_cooperation_norm``, else the first column).
     """
@@ -74,7 +74,7 @@ def plot_timeline(case: Any = "russia-japan") -> go.Figure:
     Parameters
     ----------
     case
-        A :class:`bilateral.Case`, a built-in case name or a case folder.
+        A `bilateral.Case`, a built-in case name or a case folder.
     """
     from bilateral.analysis.overview import timeline_figure
     from bilateral.case import Case, load_case
@@ -84,7 +84,7 @@ def plot_timeline(case: Any = "russia-japan") -> go.Figure:
 
 
 def plot_latent(index: Any) -> go.Figure:
-    """The latent relation index with its 90 % band (what :func:`bilateral.relation_index` returns)."""
+    """The latent relation index with its 90 % band (what `bilateral.relation_index` returns)."""
     from bilateral.analysis.latent import latent_figure
     from bilateral.measure.latent import LatentIndex
 
@@ -95,7 +95,7 @@ def plot_latent(index: Any) -> go.Figure:
 
 
 def plot_simulation(simulation: Any, name: str | None = None) -> go.Figure:
-    """A figure of a :func:`bilateral.simulate.run` result: ``winsets`` (default), ``distribution``
+    """A figure of a `bilateral.simulate.run` result: ``winsets`` (default), ``distribution``
     (with Monte Carlo runs) or ``eum_trace`` (when the EUM ran)."""
     from bilateral.analysis.negotiation import NegotiationResult
     from bilateral.simulate import Simulation

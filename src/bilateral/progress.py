@@ -76,7 +76,7 @@ def _display(progress: ProgressArg) -> tuple[_Display | None, bool]:
 
 
 class Task:
-    """A line of progress: :meth:`advance` it once a step; :meth:`stage` reports sub-steps."""
+    """A line of progress: `advance` it once a step; `stage` reports sub-steps."""
 
     def __init__(self, display: _Display | None = None, task: TaskID | None = None):
         self._display, self._task = display, task
@@ -116,7 +116,7 @@ def task(description: str, total: float | None = None, *, progress: ProgressArg 
     description
         What is being computed (``evidence``, ``Monte Carlo``, …).
     total
-        The number of steps the block will :meth:`Task.advance` (None: a spinner, full when done).
+        The number of steps the block will `Task.advance` (None: a spinner, full when done).
     progress
         ``None`` (automatic), ``True``, ``False`` or a rich ``Console`` (see the module doc).
     """

@@ -79,7 +79,7 @@ def evaluate(case: Case, *, hypotheses: Sequence[str] | None = None, store: str 
         Generator from this seed (from one draw of a given Generator), so a test's result does not
         depend on which other hypotheses run.
     progress : bool, rich Console or None
-        A bar advancing once a hypothesis (:mod:`bilateral.progress`; None: in a terminal or
+        A bar advancing once a hypothesis (`bilateral.progress`; None: in a terminal or
         notebook only).
 
     Returns
