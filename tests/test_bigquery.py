@@ -106,6 +106,17 @@ def test_panel_sql_gives_every_dyad_in_one_statement(engines):
         pd.testing.assert_frame_equal(table, dyad_index(store.table(), a, b, freq="month"), check_dtype=True)
 
 
+def test_panel_sql_of_every_pair(engines):
+    """Without pairs the panel holds every pair of two different states the rows have, each as the store's."""
+    store, gdelt = engines
+    panel = panel_from_rows(run(gdelt, panel_sql(None, "year")), freq="year")
+    found = store.con.execute("SELECT DISTINCT least(source_iso3, target_iso3), greatest(source_iso3, target_iso3) "
+                              "FROM event_rows WHERE source_iso3 <> target_iso3 ORDER BY 1, 2").fetchall()
+    assert list(panel) == found and len(found) == 149
+    for a, b in [*found[::15], ("RUS", "USA")]:
+        pd.testing.assert_frame_equal(panel[(a, b)], dyad_index(store.table(), a, b, freq="year"))
+
+
 def test_the_store_rules_hold_on_bigquery(engines, gdelt_files, tmp_path):
     """Rows the store quarantines (unknown country or CAMEO code) are left out; SUN is Russia; a CAMEO
     region has no country: real rows with those fields changed give the same index on both paths."""

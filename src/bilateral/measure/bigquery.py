@@ -102,11 +102,11 @@ def gdelt_events(raw: ir.Table) -> ir.Table:
         mentions=raw.NumMentions, dataset=ibis.literal(GDELT2.dataset))
 
 
-def panel_sql(pairs: Sequence[tuple[str, str]], freq: str = "year", *, table: str = DEFAULT_TABLE,
+def panel_sql(pairs: Sequence[tuple[str, str]] | None = None, freq: str = "year", *, table: str = DEFAULT_TABLE,
               start: date | None = None, end: date | None = None) -> str:
-    """BigQuery SQL for the events panel of ``pairs`` over GDELT's ``table``: one statement whose rows
-    :func:`panel_from_rows` turns into one index per pair (columns of
-    :func:`bilateral.measure.engines.panel_expr`)."""
+    """BigQuery SQL for the events panel of ``pairs`` (default every pair of states) over GDELT's
+    ``table``: one statement whose rows :func:`panel_from_rows` turns into one index per pair
+    (columns of :func:`bilateral.measure.engines.panel_expr`)."""
     expr = panel_expr(gdelt_events(gdelt_table(table)), pairs, freq=freq, start=start, end=end)
     compiler = compilers.bigquery.compiler  # what ibis.to_sql(expr, dialect="bigquery") uses
     return compiler.to_sqlglot(expr.unbind()).sql(dialect=compiler.dialect, pretty=True, max_text_width=SQL_WIDTH)

@@ -45,10 +45,11 @@ def dyads(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def panel_expr(events: ir.Table, pairs: Sequence[tuple[str, str]], *, freq: str = "year",
+def panel_expr(events: ir.Table, pairs: Sequence[tuple[str, str]] | None = None, *, freq: str = "year",
                start: date | None = None, end: date | None = None,
                datasets: Sequence[str] | None = None) -> ir.Table:
-    """One statement for the events panel of ``pairs`` on any Ibis backend.
+    """One statement for the events panel of ``pairs`` (default: every pair of two different states)
+    on any Ibis backend.
 
     Rows: every period with events (``period``, ``total``), left-joined with the sums of each
     direction of each pair (:data:`SUM_COLUMNS`; NULL where the period has none). ``events`` is a
@@ -56,28 +57,26 @@ def panel_expr(events: ir.Table, pairs: Sequence[tuple[str, str]], *, freq: str 
     table through :func:`bilateral.measure.bigquery.gdelt_events`).
     """
     code = freq_code(freq)
-    pairs = dyads(pairs)
-    rows = events.filter(ibis.or_(*[((events.source_iso3 == a) & (events.target_iso3 == b))
-                                    | ((events.source_iso3 == b) & (events.target_iso3 == a)) for a, b in pairs]))
+    source, target = events.source_iso3, events.target_iso3
+    if pairs is None:
+        wanted = source.notnull() & target.notnull() & (source != target)
+    else:
+        wanted = ibis.or_(*[((source == a) & (target == b)) | ((source == b) & (target == a)) for a, b in dyads(pairs)])
     totals = period_totals(events, code, start=start, end=end, datasets=datasets)
-    sums = directed_sums(_window(rows, start, end, datasets), code)
+    sums = directed_sums(_window(events.filter(wanted), start, end, datasets), code)
     joined = totals.left_join(sums, totals.period == sums.period)
     return joined.select("period", "total", *SUM_COLUMNS).order_by(["period", "source_iso3", "target_iso3"])
 
 
-def index_expr(events: ir.Table, a: str, b: str, **options: object) -> ir.Table:
-    """:func:`panel_expr` for one dyad: the whole A–B index in one statement."""
-    return panel_expr(events, [(a, b)], **options)
-
-
-def panel_from_rows(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]], *, freq: str = "year",
+def panel_from_rows(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]] | None = None, *, freq: str = "year",
                     directed: bool = False, metrics: Sequence[str] | None = None, start: date | None = None,
                     end: date | None = None) -> dict[tuple[str, str], pd.DataFrame]:
     """Each pair's index from the rows of :func:`panel_expr`, whatever engine ran it.
 
     ``rows`` needs the columns ``period``, ``total`` and :data:`SUM_COLUMNS` (a BigQuery result or
-    its CSV export has them). ``directed`` keeps A→B only. Returns ``{(A, B): index}``, each as
-    :func:`bilateral.measure.index.dyad_index` gives it.
+    its CSV export has them); ``pairs`` defaults to every pair in them (A before B alphabetically);
+    ``freq``, ``start`` and ``end`` must be those the rows were made with. ``directed`` keeps A→B
+    only. Returns ``{(A, B): index}``, each as :func:`bilateral.measure.index.dyad_index` gives it.
     """
     check_metrics(metrics)
     lacking = [c for c in ["period", "total", *SUM_COLUMNS] if c not in rows.columns]
@@ -87,14 +86,18 @@ def panel_from_rows(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]], *, fre
     numbers = ["total", *SUM_COLUMNS[3:]]  # NULL-able integers from SQL engines become floats with NaN
     rows = rows.assign(period=pd.to_datetime(rows["period"]), **{c: rows[c].astype("float64") for c in numbers})
     totals = rows[["period", "total"]].drop_duplicates("period")
-    sums = rows[rows["source_iso3"].notna()]
+    sums = rows.loc[rows["source_iso3"].notna(), ["period", *SUM_COLUMNS]]
+    directions = list(zip(sums["source_iso3"], sums["target_iso3"], strict=True))
+    pairs = dyads(pairs) if pairs is not None else sorted({tuple(sorted(d)) for d in directions})
+    key = {**{(b, a): (a, b) for a, b in pairs}, **{(a, b): (a, b) for a, b in pairs}}
+    groups = dict(list(sums.groupby(pd.Series([key.get(d) for d in directions], index=sums.index, dtype=object))))
     out = {}
-    for a, b in dyads(pairs):
-        mine = (sums["source_iso3"] == a) & (sums["target_iso3"] == b)
-        if not directed:
-            mine |= (sums["source_iso3"] == b) & (sums["target_iso3"] == a)
-        out[(a, b)] = index_table(sums.loc[mine, ["period", *SUM_COLUMNS]], totals, a, b, freq=freq_code(freq),
-                                  directed=directed, dedup="none", metrics=metrics, start=start, end=end)
+    for a, b in pairs:
+        part = groups.get((a, b), sums.iloc[:0])
+        if directed:
+            part = part[part["source_iso3"] == a]
+        out[(a, b)] = index_table(part, totals, a, b, freq=freq_code(freq), directed=directed, dedup="none",
+                                  metrics=metrics, start=start, end=end)
     return out
 
 
