@@ -148,3 +148,13 @@ def test_the_russia_japan_long_run_still_draws_its_own_series(monkeypatch, share
     assert [t.name for t in items["opinion"].figure.data][:4] == ["dislike Russia", "like Russia", "dislike China",
                                                                    "dislike the US"]
     assert "each side with China, the US and South Korea" in items["un-agreement"].caption
+
+
+def test_report_templates_carry_no_case_wording():
+    """Section titles and captions come from the case and its data, never from one case's text."""
+    from importlib.resources import files
+
+    templates = files("bilateral.report").joinpath("templates")
+    words = re.compile(r"Russia|Kuril|Putin|\bRUS\b|\bJPN\b|Japan|seed 0|00[03]_|the papers")
+    found = {t.name: words.findall(t.read_text(encoding="utf-8")) for t in templates.iterdir()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
