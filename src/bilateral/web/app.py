@@ -37,11 +37,12 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
            "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
 #: Rendered pages kept (the data page is not cached: the data directory may change under it).
 PAGE_CACHE = 256
-CACHED = frozenset({"/overview", "/relations", "/evidence", "/negotiation", "/case"})
+CACHED = frozenset({"/overview", "/relations", "/evidence", "/negotiation", "/dynamics", "/case"})
 #: Seconds after start-up before the default case's parts start computing in the background.
 WARM_DELAY = 1.0
 NAV = (("overview", "Overview"), ("relations", "Relations"), ("evidence", "Evidence"),
-       ("negotiation", "Negotiation"), ("case", "Case"), ("data", "Data"))
+       ("negotiation", "Negotiation"), ("dynamics", "Dynamics"), ("case", "Case"), ("data", "Data"))
+DOWNLOAD_FORMATS = ("csv", "json", "parquet")
 
 
 def plotly_js() -> Path:
@@ -197,6 +198,10 @@ def create_app(case: str | Path = "russia-japan", *, store: str | Path | None = 
         body = await dash.pool.run(dash.live, dash.live_request(request.query_params))
         return JSONResponse(body)
 
+    @app.get("/dynamics")
+    async def dynamics(request: Request) -> Response:
+        return render(request, "dynamics.html", **await pages.dynamics(dash, request.query_params))
+
     @app.get("/case")
     async def case_page(request: Request) -> Response:
         return render(request, "case.html", **await pages.case(dash, request.query_params))
@@ -209,8 +214,8 @@ def create_app(case: str | Path = "russia-japan", *, store: str | Path | None = 
     async def download(request: Request, name: str, fmt: str) -> Response:
         from bilateral.web.render import download as encode
 
-        if fmt not in ("csv", "json"):
-            raise inputs.BadInput("format", f"{fmt[:20]!r} is not a download format — use csv or json")
+        if fmt not in DOWNLOAD_FORMATS:
+            raise inputs.BadInput("format", f"{fmt[:20]!r} is not a download format — use csv, json or parquet")
         frame = await pages.table(dash, request.query_params, name)
         body, media = encode(frame, fmt)
         filename = f"{dash.case_name(request.query_params)}-{name}.{fmt}"

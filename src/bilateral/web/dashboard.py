@@ -12,7 +12,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,12 @@ from bilateral.errors import BilateralError
 from bilateral.web import inputs
 from bilateral.web.pool import Pool, wait
 
-PARTS = ("overview", "relations", "longrun", "evidence", "negotiation", "dynamics")
-#: Parts warmed in the background after start-up, cheapest first.
-WARM = ("overview", "negotiation", "relations", "evidence")
+PARTS = ("overview", "relations", "latent", "longrun", "evidence", "negotiation", "dynamics")
+#: Parts warmed in the background after start-up, cheapest first (the last two fit models: a minute or more).
+WARM = ("overview", "negotiation", "relations", "evidence", "dynamics", "latent")
 CAPABILITY_MAX = 1e6
 LIVE_CACHE = 128
+DEFAULT_PATHS = 500
 
 
 class UnknownCase(BilateralError):
@@ -42,6 +42,20 @@ class Live:
     runs: int
     seed: int
     edits: tuple[tuple[int, str, float], ...]
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One user-built scenario: its shocks as ``(year, what, size, half-life)``, the simulated paths
+    and years (``None``: the case's horizon), the headline year, models and seed."""
+
+    case: str
+    shocks: tuple[tuple[int, str, float | None, float | None], ...]
+    paths: int
+    years: int | None
+    by_year: int | None
+    models: tuple[str, ...]
+    seed: int
 
 
 def builtin_cases() -> dict[str, Path]:
@@ -73,6 +87,7 @@ class Dashboard:
         self._analyses: dict[str, Any] = {}
         self._parts: dict[tuple[str, str], Future[Any]] = {}
         self._live: OrderedDict[Live, dict[str, Any]] = OrderedDict()
+        self._scenarios: OrderedDict[ScenarioRun, Any] = OrderedDict()
         self.warm = warm
 
     # -- cases and parts -------------------------------------------------------------------
@@ -93,12 +108,6 @@ class Dashboard:
                 self._analyses[name] = Analysis(self.cases[name], store=self.store, rng=self.seed, runs=self.runs,
                                                 workers=1)
             return self._analyses[name]
-
-    def has_part(self, name: str) -> bool:
-        """Whether the analysis layer has this part (``dynamics`` comes later)."""
-        from bilateral.analysis import Analysis
-
-        return name in PARTS and isinstance(getattr(Analysis, name, None), property | cached_property)
 
     def part_future(self, case: str, part: str) -> Future[Any]:
         """The background computation of one part of a case's analysis (started once)."""
@@ -190,9 +199,47 @@ class Dashboard:
 
         sh = self.edited(live)
         result = simulation(sh, list(live.models), runs=live.runs, rng=live.seed, workers=1, trace=True)
-        body = payload(result, self.analysis(live.case).case, live)
+        body = payload(result, self.analysis(live.case).case, live, self.take(live))
         with self._lock:
             self._live[live] = body
             while len(self._live) > LIVE_CACHE:
                 self._live.popitem(last=False)
         return body
+
+    # -- user-built scenarios of the relations dynamics -------------------------------------
+
+    def scenario_request(self, query: Mapping[str, str]) -> ScenarioRun:
+        """The scenario a dynamics page's query asks for, every value parsed (bounds: the analysis layer)."""
+        from bilateral.analysis.scenario_edit import MAX_PATHS, MAX_SHOCKS, MAX_YEARS
+
+        raw_years = inputs.integer(query, "years", 0, 1, MAX_YEARS)
+        raw_by = inputs.integer(query, "by", 0, 1000, 9999)
+        return ScenarioRun(case=self.case_name(query), shocks=tuple(inputs.shocks(query, MAX_SHOCKS)),
+                           paths=inputs.integer(query, "paths", DEFAULT_PATHS, 1, MAX_PATHS),
+                           years=raw_years or None, by_year=raw_by or None, models=tuple(inputs.models(query)),
+                           seed=inputs.integer(query, "seed", self.seed, 0, inputs.MAX_SEED))
+
+    def scenario(self, run: ScenarioRun) -> Any:
+        """Run (or recall) a user's scenario beside the baseline (``analysis.scenario_edit.run_scenario``);
+        the case's dynamics part must be computed (the page awaits it first)."""
+        with self._lock:
+            if run in self._scenarios:
+                self._scenarios.move_to_end(run)
+                return self._scenarios[run]
+        from bilateral.analysis.scenario_edit import ShockEdit, run_scenario
+
+        result = self.part_future(run.case, "dynamics").result()
+        shocks = [ShockEdit(year, what, size, half) for year, what, size, half in run.shocks]
+        found = run_scenario(result, self.analysis(run.case).case, shocks, paths=run.paths, years=run.years,
+                             by_year=run.by_year, models=list(run.models), rng=run.seed)
+        with self._lock:
+            self._scenarios[run] = found
+            while len(self._scenarios) > LIVE_CACHE:
+                self._scenarios.popitem(last=False)
+        return found
+
+    def take(self, live: Live) -> Any:
+        """The bound and "what it would take" for a live request's edited stakeholders."""
+        from bilateral.analysis.scenario_edit import what_it_would_take_for
+
+        return what_it_would_take_for(self.edited(live), list(live.models))

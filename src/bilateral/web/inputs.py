@@ -136,3 +136,34 @@ def span(query: Mapping[str, str], first: str, last: str) -> Span:
     if months > MAX_YEARS * 12:
         raise BadInput("to", f"{months / 12:.1f} years asked — give a range of at most {MAX_YEARS} years")
     return Span(f"{start[0]}-{start[1]:02d}", f"{end[0]}-{end[1]:02d}")
+
+
+SHOCK_FIELD = re.compile(r"^([ywah])(\d{1,3})$")
+ID = re.compile(r"^[a-z0-9_]{1,60}$")
+
+
+def shocks(query: Mapping[str, str], limit: int) -> list[tuple[int, str, float | None, float | None]]:
+    """The shocks of a query, ordered by their index ``i``: (year, what, size, half-life) from ``y<i>``,
+    ``w<i>``, ``a<i>``, ``h<i>``; a row without ``w<i>`` (the empty "add" row) is left out."""
+    rows: dict[int, dict[str, str]] = {}
+    for key in query:
+        found = SHOCK_FIELD.match(key)
+        if found:
+            rows.setdefault(int(found.group(2)), {})[found.group(1)] = query[key].strip()
+    out = []
+    for i in sorted(rows):
+        row = rows[i]
+        if not row.get("w"):
+            if row.get("a") or row.get("h"):
+                raise BadInput(f"w{i}", "a shock with a size or half-life needs a what: a case scenario or a driver")
+            continue
+        if not ID.match(row["w"]):
+            raise BadInput(f"w{i}", f"{row['w'][:40]!r} is not a scenario or driver id (lower-case letters, digits, _)")
+        named = {f"{field}{i}": value for field, value in row.items()}
+        year = integer(named, f"y{i}", 0, 1000, 9999)
+        if year == 0:
+            raise BadInput(f"y{i}", "a shock needs its year — give YYYY")
+        out.append((year, row["w"], number(named, f"a{i}", -1e6, 1e6), number(named, f"h{i}", 0.0, 1e6)))
+    if len(out) > limit:
+        raise BadInput("shocks", f"{len(out)} shocks given — a scenario has at most {limit}")
+    return out

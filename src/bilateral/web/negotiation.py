@@ -57,8 +57,9 @@ def rounds(sim: Any) -> dict[str, Any] | None:
             "scale": list(sim.stakeholders.scale)}
 
 
-def payload(result: Any, case: Any, live: Any) -> dict[str, Any]:
-    """Everything the page shows for one run: sentence, summary, table, figures, rounds, inputs."""
+def payload(result: Any, case: Any, live: Any, take: Any) -> dict[str, Any]:
+    """Everything the page shows for one run: sentence, summary, table, figures, rounds, inputs, and
+    ``take`` (the exact bound and "what it would take" for the same stakeholders)."""
     sim = result.simulation
     figures = result.figures()
     if "winsets" in figures:
@@ -76,4 +77,6 @@ def payload(result: Any, case: Any, live: Any) -> dict[str, Any]:
         "table": {"columns": columns, "rows": cells},
         "figures": {name: json.loads(figure_json(fig)) for name, fig in figures.items()},
         "rounds": rounds(sim), "sources": list(result.sources),
+        "take": {"rule": take.rule if take.available else take.reason,
+                 "table": dict(zip(("columns", "rows"), rows(take.table()), strict=True))},
     }

@@ -13,7 +13,7 @@ from typing import Any
 from bilateral.errors import BilateralError
 from bilateral.web import inputs
 from bilateral.web.dashboard import Dashboard
-from bilateral.web.render import figures_json, rows, safe_json
+from bilateral.web.render import figures_json, mark_events, rows, safe_json
 
 #: Seconds a page waits for a part computed in the background before saying it is still computing.
 PAGE_WAIT = 2.0
@@ -68,14 +68,15 @@ async def relations(dash: Dashboard, query: Mapping[str, str]) -> dict[str, Any]
     source = inputs.choice(query, "source", ("events", "panel"), "events")
     context: dict[str, Any] = {"a": a, "b": b, "freq": freq, "source": source, "freqs": inputs.FREQS,
                                "metrics": [], "metric": "", "figures": {}, "columns": [], "rows": [],
-                               "reason": "", "span": None, "pending": False}
+                               "reason": "", "span": None, "pending": False, "latent_reason": ""}
     try:
         table = await _full_table(dash, case, source, a, b, freq)
     except BilateralError as err:
-        context["reason"] = str(err)
+        context.update(reason=str(err), figures=figures_json(await _latent(dash, case, query, context, None)))
         return context
     except Pending as err:
-        context.update(reason=f"{err} — this page refreshes itself", pending=True)
+        context.update(reason=f"{err} — this page refreshes itself", pending=True,
+                       figures=figures_json(await _latent(dash, case, query, context, None)))
         return context
     metrics = [str(c) for c in table.columns if c not in ("no_events",) and table[c].dtype.kind in "fiu"]
     default = DEFAULT_METRIC if DEFAULT_METRIC in metrics else (metrics[0] if metrics else "")
@@ -94,7 +95,8 @@ async def relations(dash: Dashboard, query: Mapping[str, str]) -> dict[str, Any]
     else:
         fig = index_figure(shown, metric)
     columns, cells = rows(shown, limit=600)
-    context.update(metrics=metrics, metric=metric, span=span, figures=figures_json({"relations": fig}),
+    figures = {"relations": fig, **await _latent(dash, case, query, context, span)}
+    context.update(metrics=metrics, metric=metric, span=span, figures=figures_json(figures),
                    columns=columns, rows=cells, total=len(shown), sources=list(shown.attrs.get("sources", [])))
     return context
 
@@ -112,6 +114,35 @@ async def _full_table(dash: Dashboard, case: str, source: str, a: str, b: str, f
     if found is None:
         raise Pending(f"the {source} table {a}–{b} ({inputs.FREQS[freq]}) is being built")
     return found
+
+
+async def _latent(dash: Dashboard, case: str, query: Mapping[str, str], context: dict[str, Any],
+                  span: inputs.Span | None) -> dict[str, Any]:
+    """``{"latent": figure}`` for the case's own dyad (else empty) over ``span`` (default: the
+    query's range within the index); while the index is being fitted the page is marked pending."""
+    the_case = dash.analysis(case).case
+    if {context["a"], context["b"]} != set(the_case.dyad):
+        return {}
+    latent = await dash.part(case, "latent", PAGE_WAIT)
+    if latent is None:
+        context.update(pending=True, latent_reason="the latent relation index is being fitted")
+        return {}
+    if not latent.available:
+        context["latent_reason"] = latent.reason
+        return {}
+    if span is None:
+        months = latent.index.mean.index
+        span = inputs.span(query, str(months[0])[:7], str(months[-1])[:7])
+    return {"latent": latent_figure(latent, the_case, span)}
+
+
+def latent_figure(latent: Any, case: Any, span: inputs.Span) -> Any:
+    """The latent relation index with its 90 % band (``Analysis.latent``), the case's key events
+    marked, shown over the page's date range."""
+    from bilateral.case.select import key_events
+
+    fig = mark_events(latent.figures()["latent"], key_events(case))
+    return fig.update_xaxes(range=[f"{span.start}-01", f"{span.end}-28"])
 
 
 class Pending(Exception):
@@ -307,9 +338,97 @@ async def table(dash: Dashboard, query: Mapping[str, str], name: str) -> Any:
         first = full.index[0].start_time.strftime("%Y-%m") if len(full) else ""
         last = full.index[-1].end_time.strftime("%Y-%m") if len(full) else ""
         return _between(full, inputs.span(context_query, first, last), freq)
+    if name in ("negotiation-take", "stakeholders"):
+        live = dash.live_request(query)
+        if name == "stakeholders":
+            return (await dash.pool.run(dash.edited, live)).frame()
+        return (await dash.pool.run(dash.take, live)).table()
+    if name in ("dynamics", "dynamics-years", "dynamics-case"):
+        run = dash.scenario_request(query)
+        result = await dash.part(case_name, "dynamics", dash.pool.timeout)
+        if result is None:
+            raise inputs.BadInput(name, "still being computed — try again in a moment")
+        if name == "dynamics-case":
+            return result.table()
+        scenario = await dash.pool.run(dash.scenario, run)
+        return scenario.table() if name == "dynamics" else scenario.by_year_table()
+    if name == "latent":
+        result = await dash.part(case_name, "latent", dash.pool.timeout)
+        if result is None:
+            raise inputs.BadInput(name, "still being computed — try again in a moment")
+        return result.table()
     if name == "data":
         return await dash.pool.run(_status)
     raise inputs.BadInput("table", f"{name[:30]!r} is not a table — use one of {', '.join(DOWNLOADS)}")
 
 
-DOWNLOADS = (*CASE_TABLES, "overview", "evidence", "evidence-tests", "negotiation", "relations", "data")
+DOWNLOADS = (*CASE_TABLES, "overview", "evidence", "evidence-tests", "negotiation", "negotiation-take",
+             "stakeholders", "relations", "latent", "dynamics", "dynamics-years", "dynamics-case", "data")
+
+
+async def dynamics(dash: Dashboard, query: Mapping[str, str]) -> dict[str, Any]:
+    """The scenario builder and its run beside the baseline; the case's own scenarios, fan chart and
+    P(breakthrough by year) from ``Analysis.dynamics``."""
+    from bilateral.analysis.scenario_edit import MAX_PATHS, MAX_SHOCKS, MAX_WORK, builder
+
+    run = dash.scenario_request(query)
+    context: dict[str, Any] = {"run": run, "pending": False, "reason": "", "builder": None, "figures": {},
+                               "max_paths": MAX_PATHS, "max_shocks": MAX_SHOCKS, "max_work": MAX_WORK,
+                               "model_names": inputs.MODEL_NAMES}
+    result = await dash.part(run.case, "dynamics", PAGE_WAIT)
+    if result is None:
+        context["pending"] = True
+        return context
+    if not result.available:
+        context["reason"] = result.reason
+        return context
+    options = builder(dash.analysis(run.case).case, result)
+    scenario = await dash.pool.run(dash.scenario, run)
+    if not scenario.available:
+        context["reason"] = scenario.reason
+        return context
+    figures = dict(scenario.figures())
+    figures.update({k: v for k, v in result.figures().items() if k in ("dynamics_fan", "dynamics_breakthrough",
+                                                                        "dynamics_shocks")})
+    mine = scenario.table()
+    case_table = result.table()
+    summary = result.summary()
+    context.update(
+        builder=options, figures=figures_json(figures), years=scenario.years, by_year=scenario.by_year,
+        last_year=options.first_year + scenario.years - 1, shocks=_shock_rows(query, run),
+        next_index=len(run.shocks), presets=_preset_links(query, options),
+        mine=rows(mine[[c for c in ("scenario", "model", "p", "low", "high", "basis") if c in mine]]),
+        case_rows=rows(case_table[[c for c in ("name", "model", "p", "low", "high", "basis") if c in case_table]]),
+        static_rule=summary.get("static_rule", ""), coupled_rule=summary.get("coupled_rule", ""),
+        index_name=summary.get("index", ""), case_by_year=result.by_year,
+        by_construction=scenario.summary().get("by_construction", {}), sources=list(scenario.sources))
+    return context
+
+
+def _scenario_query(query: Mapping[str, str], shocks: list[tuple[int, str, float | None, float | None]]) -> str:
+    """The query of the same view with ``shocks`` (renumbered from 0) instead of the request's."""
+    from urllib.parse import urlencode
+
+    kept = [(k, v) for k, v in query.items() if not inputs.SHOCK_FIELD.match(k)]
+    for i, (year, what, size, half) in enumerate(shocks):
+        kept += [(f"y{i}", str(year)), (f"w{i}", what)]
+        kept += [(f"a{i}", f"{size:g}")] if size is not None else []
+        kept += [(f"h{i}", f"{half:g}")] if half is not None else []
+    return urlencode(kept)
+
+
+def _shock_rows(query: Mapping[str, str], run: Any) -> list[dict[str, Any]]:
+    """The builder's rows: each shock with the link that removes it."""
+    out = []
+    for i, (year, what, size, half) in enumerate(run.shocks):
+        rest = [s for j, s in enumerate(run.shocks) if j != i]
+        out.append({"i": i, "year": year, "what": what, "size": "" if size is None else f"{size:g}",
+                    "half_life": "" if half is None else f"{half:g}",
+                    "remove": "/dynamics?" + _scenario_query(query, rest)})
+    return out
+
+
+def _preset_links(query: Mapping[str, str], options: Any) -> list[tuple[str, str]]:
+    """(name, URL) of each named scenario of ``dynamics.yaml``, loaded into the builder."""
+    return [(name, "/dynamics?" + _scenario_query(query, [(s.year, s.what, s.size, s.half_life) for s in shocks]))
+            for name, shocks in options.presets.values()]

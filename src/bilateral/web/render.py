@@ -65,8 +65,13 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def download(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
-    """A table as CSV or JSON bytes, and its media type; JSON carries the citations."""
+    """A table as CSV, JSON or Parquet bytes, and its media type; JSON and Parquet (pandas'
+    metadata, ``attrs``) carry the citations."""
     frame = _flat(frame)
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        _parquet_safe(frame).to_parquet(buffer, index=False)
+        return buffer.getvalue(), "application/vnd.apache.parquet"
     if fmt == "csv":
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False)
@@ -75,3 +80,37 @@ def download(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
     body = {"sources": list(frame.attrs.get("sources", [])), "columns": [str(c) for c in frame.columns],
             "rows": records}
     return json.dumps(body, ensure_ascii=False).encode(), "application/json"
+
+
+def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with object columns of mixed types (which Arrow cannot type) as text; periods as text."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.PeriodDtype):
+            out[column] = values.astype(str)
+        elif values.dtype == object and len({type(v) for v in values.dropna()}) > 1:
+            out[column] = values.map(lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v))
+    out.columns = [str(c) for c in out.columns]
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def mark_events(fig: Any, events: pd.DataFrame) -> Any:
+    """``fig`` with the case's ``events`` (``day``, ``goldstein``, ``id``, ``summary``, ``source``,
+    ``locator``) as markers along its top and dotted lines: green cooperative, red conflictual."""
+    if events.empty:
+        return fig
+    fig.update_layout(shapes=[*fig.layout.shapes, *({"type": "line", "xref": "x", "yref": "y domain", "x0": day,
+                                                     "x1": day, "y0": 0, "y1": 1, "layer": "below",
+                                                     "line": {"dash": "dot", "width": 1, "color": "#b0b0b0"}}
+                                                    for day in events["day"])])
+    fig.add_scatter(x=events["day"], y=[1.02] * len(events), yaxis="y2", mode="markers", name="key events",
+                    marker={"symbol": "triangle-down", "size": 9,
+                            "color": ["#2ca02c" if g > 0 else "#d62728" for g in events["goldstein"]]},
+                    customdata=events[["id", "summary", "source", "locator"]].to_numpy(),
+                    hovertemplate="<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>%{customdata[1]}<br>"
+                                  "%{customdata[2]} %{customdata[3]}<extra></extra>")
+    return fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1.05], "visible": False})

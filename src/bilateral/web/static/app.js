@@ -105,6 +105,8 @@ function showPayload(payload) {
   document.getElementById("sentence").textContent = payload.sentence;
   document.getElementById("ratification").textContent = payload.ratification;
   fillTable(document.getElementById("forecast"), payload.table);
+  document.getElementById("take-rule").textContent = payload.take.rule;
+  fillTable(document.getElementById("take"), payload.take.table);
   const caveats = document.getElementById("caveats");
   caveats.replaceChildren(...payload.caveats.map((c) => cell("li", c)));
   ["winsets", "distribution", "eum_trace", "weights"].forEach((name) => {
@@ -138,8 +140,10 @@ function initLive() {
     const params = liveQuery(form);
     const mine = ++sequence;
     history.replaceState(null, "", "/negotiation?" + params.toString());
-    document.getElementById("dl-csv").href = "/download/negotiation.csv?" + params.toString();
-    document.getElementById("dl-json").href = "/download/negotiation.json?" + params.toString();
+    // every download link of the page follows the inputs
+    form.closest("main").querySelectorAll("a[download]").forEach((a) => {
+      a.href = a.pathname + "?" + params.toString();
+    });
     status.textContent = "running…";
     try {
       const response = await fetch(form.dataset.api + "?" + params.toString(), {headers: {Accept: "application/json"}});
