@@ -5,12 +5,14 @@ recorded is skipped) and atomic (one transaction per file). Every input row ends
 quarantined with a reason, or counted as a duplicate, and the three add up to the rows read
 (DESIGN.md §5). The SQL is in :mod:`bilateral.data.events.sql`.
 
-A file is read once, by :mod:`bilateral.data.events.read` (verified decompression, physical lines
-counted from the bytes, columns by header name), and handed to DuckDB a piece at a time: every
-line carries its true number and raw text, so a quarantined row shows the file's line exactly and
-a line with several problems is quarantined once, for the first. After the file, rows read (the
-file's lines after the header) must equal stored + quarantined + duplicates counted from the
-tables, or the file is refused and nothing of it is kept.
+A file is read and verified by :mod:`bilateral.data.events.read` (verified decompression,
+physical lines counted from the bytes, columns by header name). A plain or gzip file that its
+survey proves clean is parsed by DuckDB's CSV reader while the survey runs (the fast path);
+anything else is handed to DuckDB a piece at a time with every line's number and raw text (the
+exact path). Either way a quarantined row shows the file's line and raw text exactly, and a line
+with several problems is quarantined once, for the first. After the file, rows read (the file's
+lines after the header, counted by the survey or the reader) must equal stored + quarantined +
+duplicates counted from the tables, or the file is refused and nothing of it is kept.
 
 One process can hold several :class:`Store` objects on the same file, read-write and read-only
 (e.g. ``Store().ingest(…)`` then ``bilateral.index(…)``): they share one DuckDB database, each
@@ -32,7 +34,9 @@ from pathlib import Path
 
 import duckdb
 import ibis
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from platformdirs import user_data_path
 
 from bilateral.case import Case
@@ -41,8 +45,8 @@ from bilateral.data.events import actors
 from bilateral.data.events.detect import NotEventData, recognise
 from bilateral.data.events.files import expand
 from bilateral.data.events.formats import Layout
-from bilateral.data.events.read import Reader
-from bilateral.data.events.sql import EVENT_COLUMNS, MACROS, SCHEMA, insert_sql
+from bilateral.data.events.read import Lines, Reader, compression, survey
+from bilateral.data.events.sql import EVENT_COLUMNS, MACROS, SCHEMA, insert_sql, literal
 from bilateral.errors import BilateralError
 
 __all__ = ["DEDUP", "EVENT_COLUMNS", "IngestResult", "RemoveResult", "Store", "default_path"]
@@ -148,6 +152,10 @@ _OPEN: dict[str, _Database] = {}
 _OPENING = threading.Lock()
 
 
+class _Unclean(Exception):
+    """The fast path cannot read this file exactly; it is read again by the exact path."""
+
+
 class Store:
     """An event store at ``path`` (default :func:`default_path`; created on first use).
 
@@ -239,9 +247,17 @@ class Store:
         why = ""
         if layout is None:
             layout, why = recognise(path)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            digest = pool.submit(sha256, path)
-            result = self._atomic(lambda: self._ingest(path, layout, dedup, digest, force))
+        kind = compression(path)
+        fast = layout.name != "csv" and kind in ("none", "gzip") and stat.st_size > 0
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            digest = None if fast and kind == "none" else pool.submit(sha256, path)  # else the survey's
+            try:
+                if not fast:
+                    raise _Unclean
+                result = self._atomic(lambda: self._ingest(path, layout, dedup, digest, force, pool, kind))
+            except _Unclean:
+                digest = digest or pool.submit(sha256, path)
+                result = self._atomic(lambda: self._ingest(path, layout, dedup, digest, force))
         return dataclasses.replace(result, note="; ".join(filter(None, [why, result.note])))
 
     def _atomic(self, work: Callable[[], IngestResult]) -> IngestResult:
@@ -265,29 +281,40 @@ class Store:
     def _next_file_id(self) -> int:
         return self.con.execute("SELECT nextval('file_ids')").fetchall()[0][0]
 
-    def _ingest(self, path: Path, layout: Layout, dedup: str, digest: Future[str], force: bool) -> IngestResult:
+    def _ingest(self, path: Path, layout: Layout, dedup: str, digest: Future[str] | None, force: bool,
+                pool: ThreadPoolExecutor | None = None, kind: str = "") -> IngestResult:
         """Read, check and store one file (inside the transaction), then reconcile its counts.
 
         Rows read are the file's physical lines after the header, counted from its bytes
         (:class:`bilateral.data.events.read.Lines`); stored, quarantined and duplicate rows are
-        counted from the tables afterwards. If the two differ the file is refused.
+        counted from the tables afterwards. If the two differ the file is refused. With a ``pool``
+        the file takes the fast path (DuckDB's reader, the survey in the pool at the same time; its
+        sha256 is the survey's when ``digest`` is None); if the survey finds the file is not one the
+        fast path reads exactly, :class:`_Unclean`.
         """
         con = self.con
         file_id = self._next_file_id()
         reader = Reader(path, layout)
         rows = dataclasses.replace(layout, fields={**layout.fields, "line": "_line", "reject": "_reject",
                                                    "raw": "_raw"})
-        for batch in reader.batches():
-            if batch.rejected:
-                con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                                [(file_id, line, reason, raw) for line, reason, raw in batch.rejected])
-            if not batch.table.num_rows:
-                continue
-            con.register("_batch", batch.table)
+        raw: Callable[[np.ndarray], list[str]] | None = None
+        if pool is None:
+            lines = self._insert_exact(reader, rows, file_id)
+        else:
+            surveyed = pool.submit(survey, path)
             try:
-                con.execute(insert_sql(reader.relation("_batch"), rows, file_id, path.name))
-            finally:
-                con.unregister("_batch")
+                con.execute(insert_sql(reader.scan(kind), rows, file_id, path.name))
+            except duckdb.Error:
+                surveyed.result()  # a damaged archive is refused as such
+                raise _Unclean from None
+            found = surveyed.result()
+            if not found.clean or not found.lines.physical:
+                raise _Unclean
+            lines, raw = found.lines, reader.raw_lines
+            lines.header = int(layout.header)
+            if digest is None:
+                digest = Future()
+                digest.set_result(found.sha256)
         note = ""
         earlier = con.execute("SELECT file_id FROM files WHERE sha256 = ?", [digest.result()]).fetchall()
         if earlier and not force:
@@ -295,9 +322,13 @@ class Store:
         if earlier:
             gone = self._delete_files([earlier[0][0]])
             note = f"replaced the earlier ingest of the same file ({gone[1]:,} events, {gone[2]:,} quarantined)"
-        stored, _, duplicates = self._settle(file_id, layout.dataset, dedup)
+        reason = f"CASE WHEN reason = {literal(Reader.FIELD_COUNT)} THEN " \
+                 f"{reader.reject_sql('len(string_split(raw, chr(9)))', 'raw')} ELSE reason END"
+        stored, _, duplicates = self._settle(file_id, layout.dataset, dedup, raw, reason)
         quarantined = con.execute("SELECT count(*) FROM quarantine WHERE file_id = ?", [file_id]).fetchall()[0][0]
-        read = reader.lines.rows
+        read = lines.rows
+        if read != stored + quarantined + duplicates and raw is not None:
+            raise _Unclean  # the fast path lost a line (e.g. one over DuckDB's line length): read it exactly
         if read != stored + quarantined + duplicates:
             raise BilateralError(f"{path}: reconciliation failed — {read:,} rows in the file but {stored:,} stored + "
                                  f"{quarantined:,} quarantined + {duplicates:,} duplicates; nothing was stored "
@@ -309,22 +340,41 @@ class Store:
                      layout.dataset, dedup, read, stored, quarantined, duplicates])
         return IngestResult(str(path), layout.name, read, stored, quarantined, duplicates, note=note)
 
-    def _settle(self, file_id: int, dataset: str, dedup: str,
-                raw: Callable[[set[int]], dict[int, str]] | None = None) -> tuple[int, int, int]:
-        """After the INSERT: problem rows to quarantine (with the raw text kept beside them, or from
+    def _insert_exact(self, reader: Reader, rows: Layout, file_id: int) -> Lines:
+        """The exact path: the file's lines a piece at a time, each with its number and raw text."""
+        for batch in reader.batches():
+            if batch.rejected:
+                self.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
+                                     [(file_id, line, reason, raw) for line, reason, raw in batch.rejected])
+            if not batch.table.num_rows:
+                continue
+            self.con.register("_batch", batch.table)
+            try:
+                self.con.execute(insert_sql(reader.relation("_batch"), rows, file_id, reader.path.name))
+            finally:
+                self.con.unregister("_batch")
+        return reader.lines
+
+    def _settle(self, file_id: int, dataset: str, dedup: str, raw: Callable[[np.ndarray], list[str]] | None = None,
+                reason: str = "reason") -> tuple[int, int, int]:
+        """After the INSERT: problem rows to quarantine (with the raw text kept beside them, or the
+        texts ``raw`` gives for their sorted line numbers, and the reason as SQL over ``reason`` and
         ``raw``), then de-duplication. Returns (stored, quarantined, duplicates)."""
         con = self.con
         if raw is None:
             problems = con.execute("INSERT INTO quarantine SELECT file_id, line, _problem, _raw FROM events "
                                    "WHERE file_id = ? AND _problem IS NOT NULL", [file_id]).fetchall()[0][0]
         else:
-            found = con.execute("SELECT line, _problem FROM events WHERE file_id = ? AND _problem IS NOT NULL",
-                                [file_id]).fetchall()
-            text = raw({line for line, _ in found}) if found else {}
-            if found:
-                con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                                [(file_id, line, reason, text.get(line)) for line, reason in found])
-            problems = len(found)
+            found = con.execute("SELECT line, _problem AS reason FROM events WHERE file_id = ? AND _problem IS "
+                                "NOT NULL ORDER BY line", [file_id]).fetchnumpy()
+            problems = len(found["line"])
+            if problems:
+                texts = pa.array(raw(np.asarray(found["line"])), pa.string())
+                con.register("_found", pa.table({"line": found["line"], "reason": found["reason"], "raw": texts}))
+                try:
+                    con.execute(f"INSERT INTO quarantine SELECT {file_id}, line, {reason}, raw FROM _found")
+                finally:
+                    con.unregister("_found")
         if problems:
             con.execute("DELETE FROM events WHERE file_id = ? AND _problem IS NOT NULL", [file_id])
         duplicates = self._deduplicate(file_id, dataset) if dedup == "id" else 0
@@ -412,8 +462,8 @@ class Store:
         layout = Layout(name="frame", dataset=dataset, columns=list(rows), header=True, date_format="%Y-%m-%d",
                         fields=fields)
 
-        def raw(wanted: set[int]) -> dict[int, str]:
-            return {n: json.dumps(rows.iloc[n - 1, :-1].dropna().to_dict()) for n in wanted}
+        def raw(wanted: np.ndarray) -> list[str]:
+            return [json.dumps(rows.iloc[n - 1, :-1].dropna().to_dict()) for n in wanted]
 
         def work() -> IngestResult:
             if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [digest]).fetchall():

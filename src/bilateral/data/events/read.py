@@ -17,13 +17,29 @@ store reports about a file is counted here, from the file itself:
 - **Fields** of tab-separated layouts are split on tabs with no quoting (as the datasets publish
   them); a ``csv`` layout's line is parsed with Python's :mod:`csv` (quotes allowed within a line).
   With a header, columns are found by name, so their order in the file does not matter.
+
+Two ways through a file, with the same results:
+
+- **The fast path** (:meth:`Reader.scan`): DuckDB's parallel CSV reader parses the file itself
+  (plain or gzip), while :func:`survey` reads the same bytes in a thread, verifies them and counts
+  the lines. It is kept only when the survey proves the file is one a tab split reads alike (UTF-8,
+  no ``\r``, no BOM, no NUL or ``\x01`` byte) and the reader gave one row per physical line (it
+  skips empty lines, and a line longer than it reads; with no ``\r`` nothing else ends a row, so
+  equal counts mean row *k* is line *k*). A wrong number of fields shows as a NULL in the last
+  column or a value in one past it (short rows are padded with NULL; an empty field is ``''``,
+  never NULL). The raw text of the rows that go to quarantine is read back from the file by line
+  number (:meth:`Reader.raw_lines`). Otherwise the file is read again by the exact path.
+- **The exact path** (:meth:`Reader.batches`) for everything else: Python splits the lines, keeps
+  each one's text, and DuckDB splits the fields.
 """
 
 from __future__ import annotations
 
 import bz2
+import codecs
 import csv
 import gzip
+import hashlib
 import re
 import zipfile
 import zlib
@@ -116,6 +132,68 @@ def blocks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
             raise _damaged(path, kind, err) from None
         if pending:
             yield b"".join(pending)
+
+
+@dataclass
+class Survey:
+    """What :func:`survey` found in a file's decompressed bytes.
+
+    ``lines`` counts physical lines; ``clean`` says the fast path reads the file exactly (why not,
+    when not, in ``why``); ``sha256`` is the file's digest when it was read uncompressed.
+    """
+
+    lines: Lines
+    clean: bool
+    why: str = ""
+    sha256: str | None = None
+
+
+def survey(path: Path, size: int = 16 << 20) -> Survey:
+    """Read ``path`` once (decompressed and verified as :func:`open_binary`): count its physical
+    lines and check whether DuckDB's reader would read every line as one row of tab-split fields."""
+    kind = compression(path)
+    lines, why = Lines(), ""
+    digest = hashlib.sha256() if kind == "none" else None
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    buffer = bytearray(size)
+    previous = b""  # the last byte before the block (none before the first)
+    with open_binary(path) as handle:
+        try:
+            while n := handle.readinto(buffer):
+                block = buffer if n == size else buffer[:n]
+                if digest:
+                    digest.update(block)
+                lines.physical += block.count(b"\n")
+                if not why:
+                    why = _unclean(block, previous, utf8)
+                previous = bytes(block[-1:])
+        except _DAMAGE as err:
+            raise _damaged(path, kind, err) from None
+    lines.ends_with_newline = previous in (b"\n", b"")
+    if not lines.ends_with_newline:
+        lines.physical += 1
+    if not why:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            why = "not UTF-8"
+    return Survey(lines, not why, why, digest.hexdigest() if digest else None)
+
+
+def _unclean(block: bytearray, previous: bytes, utf8: codecs.IncrementalDecoder) -> str:
+    """Why the fast path cannot read ``block`` exactly (empty when it can); ``previous`` is the
+    byte before it, ``b""`` for the file's first block."""
+    if not previous and block.startswith(BOM.encode()):
+        return "a byte-order mark"
+    for byte, name in ((b"\r", "a carriage return"), (b"\x00", "a NUL byte"), (b"\x01", "a \\x01 byte")):
+        if byte in block:
+            return name
+    if not block.isascii() or utf8.getstate()[0]:  # or a character begun in the block before
+        try:
+            utf8.decode(bytes(block))
+        except UnicodeDecodeError:
+            return "not UTF-8"
+    return ""
 
 
 def sample(path: Path, lines: int = 5) -> list[str]:
@@ -218,6 +296,61 @@ class Reader:
         self.positions = [names.index(c) for c in self.needed]
         self.width = len(names)
 
+    # -- the fast path
+    FIELD_COUNT = "(fields)"
+    """The reject reason :meth:`scan` gives a row with the wrong number of fields; the count and the
+    reason in words come from its raw text (:meth:`reject_sql`)."""
+
+    def scan(self, compressed: str) -> str:
+        """SQL reading the file with DuckDB's CSV reader: ``_line``, ``_raw`` (NULL), ``_reject`` and
+        the needed columns, as :meth:`relation`. Only for a file :func:`survey` found clean."""
+        if self.layout.header:
+            self._read_header(sample(self.path, 1)[0])
+        width = self.width or 0
+        columns = ", ".join(f"'c{k}': 'VARCHAR'" for k in range(1, width + 2))
+        first = 2 if self.layout.header else 1
+        needed = ", ".join(f"{self._value(f'c{k + 1}')} AS {_quote(c)}"
+                           for c, k in zip(self.needed, self.positions or [], strict=True))
+        source = (f"read_csv({_literal(str(self.path))}, delim='\t', quote='', escape='', header=false, "
+                  f"skip={first - 1}, auto_detect=false, null_padding=true, strict_mode=false, nullstr='\x01', "
+                  f"new_line='\\n', compression={_literal(compressed)}, columns={{{columns}}})")
+        return (f"(SELECT row_number() OVER () + {first - 1} AS _line, NULL::VARCHAR AS _raw, "
+                f"CASE WHEN c{width} IS NULL OR c{width + 1} IS NOT NULL THEN {_literal(self.FIELD_COUNT)} END "
+                f"AS _reject, {needed} FROM {source})")
+
+    def _value(self, field: str) -> str:
+        """SQL: the text of ``field``, NULL for the layout's missing markers."""
+        for marker in self.layout.missing:
+            field = f"nullif({field}, {_literal(marker)})"
+        return field
+
+    def reject_sql(self, width: str, raw: str) -> str:
+        """SQL: why a line of ``width`` fields and text ``raw`` is no row of the layout (NULL if it is)."""
+        if self.layout.header:
+            wrong = _literal(f" fields, expected {self.width} — each row needs one value per header column")
+        else:
+            wrong = _literal(f" fields, expected {self.width} of the {self.layout.name} layout — check the row "
+                             "is complete or name the file's layout")
+        return (f"CASE WHEN {width} = {self.width} THEN NULL WHEN trim({raw}) = '' THEN 'blank line — delete it' "
+                f"ELSE {width}::VARCHAR || {wrong} END")
+
+    def raw_lines(self, numbers: np.ndarray) -> list[str]:
+        """The text of the file's lines ``numbers`` (sorted, 1 = the first line), without line breaks."""
+        found: list[str] = []
+        start, k = 1, 0  # the file line of the block's first line; the next wanted number
+        for chunk in blocks(self.path):
+            count = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+            if k < len(numbers) and numbers[k] < start + count:
+                ends = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10)
+                starts = np.concatenate([[0], ends + 1])
+                ends = np.append(ends, len(chunk))
+                while k < len(numbers) and numbers[k] < start + count:
+                    i = numbers[k] - start
+                    found.append(chunk[starts[i]:ends[i]].decode("utf-8"))
+                    k += 1
+            start += count
+        return found
+
     # -- rows
     def batches(self) -> Iterator[Batch]:
         """The file's rows, in order, a piece at a time; ``self.lines`` is complete at the end."""
@@ -270,24 +403,11 @@ class Reader:
         if self.layout.name == "csv":
             inner = batch
         else:
-            def value(k: int) -> str:
-                text = f"_s[{k + 1}]"
-                for marker in self.layout.missing:
-                    text = f"nullif({text}, {_literal(marker)})"
-                return text
-
-            columns = ", ".join(f"{value(k)} AS {_quote(c)}"
+            columns = ", ".join(f"{self._value(f'_s[{k + 1}]')} AS {_quote(c)}"
                                 for c, k in zip(self.needed, self.positions or [], strict=True))
             inner = (f"(SELECT _line, _raw, len(_s) AS _width, {columns} FROM "
                      f"(SELECT _line, _raw, string_split(_raw, chr(9)) AS _s FROM {batch}))")
-        if self.layout.header:
-            wrong = _literal(f" fields, expected {self.width} — each row needs one value per header column")
-        else:
-            wrong = _literal(f" fields, expected {self.width} of the {self.layout.name} layout — check the row "
-                             "is complete or name the file's layout")
-        reject = (f"CASE WHEN _width = {self.width} THEN NULL WHEN trim(_raw) = '' THEN 'blank line — delete it' "
-                  f"ELSE _width::VARCHAR || {wrong} END")
-        return f"(SELECT *, {reject} AS _reject FROM {inner})"
+        return f"(SELECT *, {self.reject_sql('_width', '_raw')} AS _reject FROM {inner})"
 
 
 def _literal(text: str) -> str:

@@ -59,30 +59,33 @@ def vocabulary() -> dict[str, str]:
     def text_list(values: list[str]) -> str:
         return "[" + ", ".join(literal(v) if v else "NULL" for v in values) + "]"
 
+    iso3 = list(iso3_codes())
+    countries = {**{code: code for code in iso3}, **SUCCESSORS, **CAMEO_COUNTRIES, **dict.fromkeys(CAMEO_REGIONS, "")}
     return {
+        "countries": enum(list(countries)),
+        "country_iso3": "[" + ", ".join(map(literal, countries.values())) + "]::VARCHAR[]",
         "cameo": enum(list(table["code"])),
         "goldstein": "[" + ", ".join(repr(float(g)) for g in table["goldstein"]) + "]::DOUBLE[]",
         "quad": "[" + ", ".join(str(int(q)) for q in table["quad_class"]) + "]::TINYINT[]",
         "plover": text_list(list(table["plover"])),
         "plover_types": enum(list(plover)),
         "plover_codes": text_list(list(plover.values())),
-        "iso3": enum(list(iso3_codes())),
         "precision": ", ".join(map(literal, get_args(Precision))),
         "precision_names": ", ".join(get_args(Precision)),
     }
 
 
 def country(layout: Layout, column: str) -> str:
-    """SQL turning a country field into ISO3 (NULL: none or non-state; '?': not a country)."""
+    """SQL turning a country field into ISO3 (NULL: none or non-state; '?': not a country).
+
+    Codes are looked up once, in one constant ENUM of every known code (ISO3 codes, the successor
+    and CAMEO country codes renamed, the CAMEO regions with no country); names go through
+    ``bilateral_iso3_name``."""
     if layout.countries == "name":
         return f"bilateral_iso3_name({column})"
-    code = f"upper({column})"
-    iso3 = f"TRY_CAST({code} AS {vocabulary()['iso3']})::VARCHAR"
-    renamed = {**SUCCESSORS, **CAMEO_COUNTRIES}
-    successors = " ".join(f"WHEN {code} = {literal(old)} THEN {literal(new)}" for old, new in renamed.items())
-    regions = ", ".join(map(literal, CAMEO_REGIONS))
-    return (f"CASE WHEN {column} IS NULL THEN NULL {successors} WHEN {iso3} IS NOT NULL THEN {iso3} "
-            f"WHEN {code} IN ({regions}) THEN NULL ELSE '?' END")
+    v = vocabulary()
+    found = f"({v['country_iso3']})[enum_code(TRY_CAST(upper({column}) AS {v['countries']}))::INT + 1]"
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE nullif(coalesce({found}, '?'), '') END"
 
 
 def insert_sql(source: str, layout: Layout, file_id: int, name: str) -> str:
