@@ -24,7 +24,9 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Task as RichTask
+from rich.text import Text
 
 from bilateral.errors import BilateralError
 
@@ -33,12 +35,20 @@ T = TypeVar("T")
 ProgressArg = bool | Console | None
 
 
+class _Count(ProgressColumn):
+    """``done/total`` for a bar of steps; nothing for a spinner (work without a count)."""
+
+    def render(self, task: RichTask) -> Text:
+        counted = task.fields.get("counted")
+        return Text(f"{task.completed:g}/{task.total:g}" if counted else "", style="progress.download")
+
+
 class _Display:
     """One rich Progress on one console, shared by nested work."""
 
     def __init__(self, console: Console):
         self.console = console
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), _Count(),
                             TimeElapsedColumn(), console=console, refresh_per_second=4)
         self.depth = 0
 
@@ -99,7 +109,7 @@ class Task:
             return
         bar = self._display.bar
         if name not in self._stages:
-            self._stages[name] = bar.add_task("  " * self._display.depth + name, total=total)
+            self._stages[name] = bar.add_task("  " * self._display.depth + name, total=total, counted=True)
         bar.update(self._stages[name], completed=done, total=total)
 
     def _close(self) -> None:
@@ -133,7 +143,8 @@ def task(description: str, total: float | None = None, *, progress: ProgressArg 
     token = _ACTIVE.set(display)
     display.depth += 1
     nested = display.depth > 1
-    task_id = display.bar.add_task("  " * (display.depth - 1) + description, total=total)
+    task_id = display.bar.add_task("  " * (display.depth - 1) + description, total=total,
+                                   counted=total is not None)
     line = Task(display, task_id)
     try:
         yield line
