@@ -34,7 +34,7 @@ def japan(shared) -> pd.DataFrame:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BILATERAL_DATA", str(shared / "data"))
         pairs = [("RUS", "JPN"), ("JPN", "RUS"), ("USA", "JPN"), ("JPN", "USA"), ("JPN", "CHN"), ("RUS", "CHN"),
-                 ("USA", "CAN"), ("JPN", "KOR")]
+                 ("USA", "CAN"), ("JPN", "KOR"), ("FRA", "ITA")]
         frame = dyadyears(years=range(1816, 2021)).filter_pairs(pairs).add(all).to_pandas()
         return frame.set_index(["iso3_1", "iso3_2", "year"]).sort_index()
 
@@ -105,6 +105,46 @@ def test_state_steps_come_twice_in_dyad_years(japan):
     assert row["nmc.cinc_a"] == pytest.approx(0.051421, abs=1e-6)
     # UCDP is G–W coded: joined through the crosswalk; Russia in Chechnya in 2000
     assert row["ucdp.conflicts_a"] >= 1 and row["ucdp.conflicts_b"] == 0
+
+
+def test_whittled_mids_are_peacesciencers(japan, shared):
+    """add_cow_mids()/add_gml_mids(): one dispute per dyad-year, as peacesciencer's files have them."""
+    cow, gml = _ps(shared, "cow_mid_ddydisps"), _ps(shared, "gml_mid_ddydisps")
+    assert len(cow) == 10_234 and len(gml) == 9_284  # the help pages' "10234 observations", "9,284"
+    # add_cow_mids()' help page: France and Italy had three dispute onsets in 1860 (MID 112, 113, 306);
+    # the whittled step keeps one, the collapsed step counts all three
+    row = japan.loc[("FRA", "ITA", 1860)]
+    assert row["cow_mid.onset"] == 1 and row["cow_mid.dispnum"] in {112, 113, 306} and row["mid.onsets"] == 3
+    mine = japan.reset_index().set_index(["ccode1", "ccode2", "year"])
+    for raw, family, last in ((cow, "cow_mid", 2014), (gml, "gml_mid", 2010)):
+        raw = raw.astype({"ccode1": int, "ccode2": int, "year": int}).set_index(["ccode1", "ccode2", "year"])
+        listed = mine.index.intersection(raw.index)
+        assert len(listed) > 100
+        for column, source in (("dispnum", "dispnum"), ("hostility", "hostlev"), ("action_a", "hiact1"),
+                               ("onset", f"{family[:3]}midonset")):
+            assert (mine.loc[listed, f"{family}.{column}"] == raw.loc[listed, source]).all(), column
+        rest = mine.drop(listed)
+        inside = rest.index.get_level_values("year") <= last
+        assert (rest.loc[inside, f"{family}.ongoing"] == 0).all() and rest[f"{family}.dispnum"].isna().all()
+        assert rest.loc[~inside, f"{family}.ongoing"].isna().all()
+    assert japan.loc[("RUS", "JPN", 1939), "cow_mid.hostility"] == 5  # Khalkhin Gol, a war (hostility 5)
+
+
+def test_leader_year_disputes(shared):
+    """gml_leader_mids counted from gml_mid_dirleaderdisps another way: with plain Python sets."""
+    leaders = leaderyears(years=range(1990, 2016)).add("gml_leader_mids").to_pandas().set_index(["obsid", "year"])
+    raw = _ps(shared, "gml_mid_dirleaderdisps")
+    assert len(raw) == 11_686  # the help page's "11,686 observations"
+    for obsid, year in (("USA-2001", 2003), ("JPN-2006", 2007), ("RUS-2000", 2001)):
+        rows = raw[(raw["obsid1"] == obsid) & (raw["year"] == year)]
+        onsets = {d for d, o in zip(rows["dispnum"], rows["gmlmidonset"], strict=True) if o == 1}
+        began = {d for d, o, s, g, first in zip(rows["dispnum"], rows["gmlmidonset"], rows["sidea1"],
+                                                rows["orig1"], rows["obsid_start1"], strict=True)
+                 if o == s == g == 1 and first == obsid}
+        assert leaders.loc[(obsid, year), "gml_leader.onsets"] == len(onsets)
+        assert leaders.loc[(obsid, year), "gml_leader.initiated"] == len(began)
+        assert leaders.loc[(obsid, year), "gml_leader.ongoing"] == (1 if len(rows) else 0)
+    assert math.isnan(leaders.loc[("USA-2009", 2012), "gml_leader.onsets"])  # GML ends in 2010
 
 
 def test_all_pairs_steps_agree_with_the_dyad_panel(japan):

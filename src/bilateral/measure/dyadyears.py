@@ -190,7 +190,9 @@ class Years:
     def _join(self, spec: YearStep) -> None:
         values = list(spec.columns)
         if spec.level == "leader" and self.unit == "leader":
-            self._plan(spec.table(), [("obsid", "obsid")], {c: c for c in values})
+            table = spec.table()
+            on = [("obsid", "obsid")] + ([("year", "year")] if "year" in table.columns else [])
+            self._plan(table, on, {c: c for c in values})
             self._outputs += values
             return
         if spec.level == "dyad" and self.unit != "dyad":
@@ -367,6 +369,18 @@ class Years:
     def add_lwuf(self) -> Years:
         """Leader willingness to use force (leader-years only)."""
         return self.add("lwuf")
+
+    def add_cow_mids(self) -> Years:
+        """COW MID 5 as peacesciencer's ``add_cow_mids()``: one dispute per dyad-year (whittled)."""
+        return self.add("cow_mids_whittled")
+
+    def add_gml_mids_whittled(self) -> Years:
+        """GML MIDs as peacesciencer's ``add_gml_mids()``: one dispute per dyad-year (whittled)."""
+        return self.add("gml_mids_whittled")
+
+    def add_gml_leader_mids(self) -> Years:
+        """GML MIDs by leader-year: disputes begun, ongoing, initiated (leader in office at onset)."""
+        return self.add("gml_leader_mids")
 
     # -- results -----------------------------------------------------------------------------
 

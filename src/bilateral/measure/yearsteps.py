@@ -94,7 +94,7 @@ class YearStep:
 
     def state_table(self) -> ir.Table:
         """A leader step by state-year (``gwcode, year``): the values of the leader in office on
-        31 December (Archigos' state-year summaries)."""
+        31 December (Archigos' state-year summaries), in that year for a leader-year step."""
         return _leader_by_state(self.name, str(data_dir()))
 
 
@@ -159,7 +159,8 @@ def _memtable(name: str, root: str) -> ir.Table:
 def _leader_by_state(name: str, root: str) -> ir.Table:
     years = read_peacesciencer("archigossums")[["gwcode", "year", "dec31obsid"]].dropna()
     values = STEPS[name].build()
-    joined = years.merge(values, left_on="dec31obsid", right_on="obsid").drop(columns=["dec31obsid", "obsid"])
+    keys = ["obsid", "year"] if "year" in values else ["obsid"]  # leader-years, or one row per leader
+    joined = years.rename(columns={"dec31obsid": "obsid"}).merge(values, on=keys).drop(columns=["obsid"])
     return materialise(f"step_{name}_by_state", root, _ints(joined, "gwcode", "year"))
 
 
@@ -296,6 +297,32 @@ def gml_mids() -> pd.DataFrame:
     """GML MID 2.2.1 dispute-dyad-years (Gibler, Miller & Little 2016), collapsed to dyad-years."""
     raw = read_peacesciencer("gml_dirdisp").rename(columns={"midonset": "onset", "midongoing": "ongoing"})
     return _disputes(raw, "gml")
+
+
+def _whittled(name: str, kind: str, family: str) -> pd.DataFrame:
+    """peacesciencer's whittled dyad-years (one dispute per directed dyad-year) as series: ``-9``
+    (unknown fatality level) becomes missing; the other attributes are the dispute's as coded."""
+    raw = read_peacesciencer(name)
+    columns = {f"{kind}midonset": "onset", f"{kind}midongoing": "ongoing", "dispnum": "dispnum",
+               "hostlev": "hostility", "fatality": "fatality", "hiact1": "action_a", "hiact2": "action_b",
+               "orig1": "originator_a", "orig2": "originator_b", "recip": "reciprocated"}
+    out = raw[["ccode1", "ccode2", "year", *columns]].rename(columns={k: f"{family}.{v}" for k, v in columns.items()})
+    out[f"{family}.fatality"] = out[f"{family}.fatality"].where(out[f"{family}.fatality"] >= 0)
+    return _ints(out, "ccode1", "ccode2", "year")
+
+
+@step("cow_mids_whittled", "dyad", fill={"cow_mid.onset": (1816, 2014), "cow_mid.ongoing": (1816, 2014)})
+def cow_mids_whittled() -> pd.DataFrame:
+    """COW MID 5 directed dyad-years as peacesciencer's ``add_cow_mids()`` gives them: one dispute
+    per dyad-year (``cow_mid_ddydisps``)."""
+    return _whittled("cow_mid_ddydisps", "cow", "cow_mid")
+
+
+@step("gml_mids_whittled", "dyad", fill={"gml_mid.onset": (1816, 2010), "gml_mid.ongoing": (1816, 2010)})
+def gml_mids_whittled() -> pd.DataFrame:
+    """GML MID 2.2.1 directed dyad-years as peacesciencer's ``add_gml_mids()`` gives them: one
+    dispute per dyad-year (``gml_mid_ddydisps``)."""
+    return _whittled("gml_mid_ddydisps", "gml", "gml_mid")
 
 
 @step("wars", "dyad", fill=(1816, 2007))
@@ -485,6 +512,30 @@ def lwuf() -> pd.DataFrame:
     """Leader willingness to use force (Carter & Smith 2020): four latent estimates and their sd."""
     raw = read_peacesciencer("lwuf")
     return raw.rename(columns={c: f"lwuf.{c}" for c in raw if c != "obsid"})
+
+
+@step("gml_leader_mids", "leader", "obsid")
+def gml_leader_mids() -> pd.DataFrame:
+    """GML MIDs by Archigos leader-year (``gml_mid_dirleaderdisps``, every dispute of every leader
+    dyad): disputes begun, any dispute ongoing, disputes the leader's state originated on side A
+    with this leader in office at the onset. Every leader-year of Archigos to 2010 is listed (0
+    without a dispute), so a leader-year outside GML's or Archigos' coverage stays missing."""
+    raw = read_peacesciencer("gml_mid_dirleaderdisps").dropna(subset=["obsid1"])
+    raw = raw.rename(columns={"obsid1": "obsid"})
+    started = raw[raw["gmlmidonset"] == 1]
+    begun = ((raw["gmlmidonset"] == 1) & (raw["sidea1"] == 1) & (raw["orig1"] == 1)
+             & (raw["obsid_start1"] == raw["obsid"]))
+    keys = ["obsid", "year"]
+    counts = pd.concat([started.groupby(keys)["dispnum"].nunique().rename("gml_leader.onsets"),
+                        raw.groupby(keys)["gmlmidongoing"].max().rename("gml_leader.ongoing"),
+                        raw[begun].groupby(keys)["dispnum"].nunique().rename("gml_leader.initiated")], axis=1)
+    spells = archigos_leaders()[["obsid", "start", "end"]]
+    spells = spells.assign(styear=spells["start"].dt.year,
+                           endyear=spells["end"].dt.year.fillna(spells["start"].dt.year.max()).astype(int))
+    years = spell_years(spells, "styear", "endyear")[keys]
+    years = years[years["year"] <= 2010].drop_duplicates()
+    out = years.merge(counts.reset_index(), on=keys, how="left").fillna(0)
+    return _ints(out, "year")
 
 
 def archigos_leaders() -> pd.DataFrame:
