@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +130,10 @@ def test_tutorial_notebook_runs(shared, monkeypatch, tmp_path):
     assert re.search(r"verdicts: \{'supported': \d+, 'contradicted': \d+", text)
     assert re.search(r"agreement set: .* → ", text) and "Duma at 50" in text
     (work,) = tmp_path.glob("bilateral-tutorial-*")
-    assert {p.name for p in work.iterdir()} >= {"evidence.csv", "panel-yearly.parquet", "russia-japan.html"}
+    assert {p.name for p in work.iterdir()} >= {"evidence.csv", "panel-yearly.dta", "relations.rds",
+                                                "russia-japan.html"}
+    stata = pd.read_stata(work / "panel-yearly.dta")
+    assert stata["period"].dt.year.min() == 1946 and "unga_agreement" in stata
 
 
 def test_missing_docs_tool_fails_under_ci(monkeypatch):
