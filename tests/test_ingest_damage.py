@@ -342,7 +342,7 @@ def test_a_count_that_does_not_reconcile_refuses_the_file(shared: Path, store: S
 def test_store_open_errors_name_the_cause(tmp_path: Path):
     notes = tmp_path / "notes.duckdb"
     notes.write_text("not a database at all, just notes\n")
-    with pytest.raises(BilateralError, match=r"that file is not a DuckDB store"):
+    with pytest.raises(BilateralError, match=r"that file is not a DuckDB database"):
         Store(notes)
     with pytest.raises(BilateralError, match=r"that is a folder"):
         Store(tmp_path)
@@ -371,3 +371,71 @@ def test_a_full_disk_is_a_clear_error_and_stores_nothing(shared: Path, store: St
     monkeypatch.undo()
     assert _nothing_stored(store)
     assert store.ingest(shared / GDELT_FILE).stored == 1540
+
+
+# ---------------------------------------------------------------- the fast path and the exact path
+def _variants(gdelt_lines: list[str], icews_lines: list[str]) -> dict[str, tuple[bytes, bool]]:
+    """Damaged copies of real lines: name → (file bytes, whether the fast path must keep them)."""
+    g = gdelt_lines[:300]
+    rows = [line.split("\t") for line in g]
+    damaged = list(g)
+    damaged[3] = "\t".join(rows[3][:30])                              # short
+    damaged[9] = g[9] + "\textra"                                     # one field too many
+    damaged[12] = g[12] + "\tx" * 40                                  # many too many
+    damaged[20] = "\t".join([rows[20][0], "2019022", *rows[20][2:]])  # unpadded date
+    damaged[25] = "\t".join([*rows[25][:26], "999", *rows[25][27:]])  # unknown CAMEO code
+    damaged[30] = "\t".join([*rows[30][:7], "JPX", *rows[30][8:]])    # not a country
+    damaged[40] = "   "                                               # spaces only
+    damaged[41] = "\t" * 60                                           # 61 empty fields
+    damaged[50] = g[50] + " caf\u00e9 \u6771"                          # non-ASCII, still a good row
+    icews = list(icews_lines[:200])
+    icews[5] = "\t".join(icews[5].split("\t")[:7])
+    icews[9] = icews[9].replace("\t2018-", "\t2018-13-", 1)
+    with_blank = [*g[:10], "", *g[10:20]]
+    return {
+        "gdelt damaged": ("\n".join(damaged).encode(), True),                  # no line break at the end
+        "gdelt damaged, gzip": (gzip.compress(("\n".join(damaged) + "\n").encode()), True),
+        "icews damaged": (("\n".join(icews) + "\n").encode(), True),
+        "an empty line": (("\n".join(with_blank) + "\n").encode(), False),
+        "CRLF": (("\r\n".join(g[:20]) + "\r\n").encode(), False),
+        "not UTF-8": (("\n".join(g[:20]) + "\n").encode().replace(b"\t", b"\t\xff", 1), False),
+    }
+
+
+def test_the_fast_path_stores_what_the_exact_path_stores(tmp_path: Path, gdelt_lines, icews_lines):
+    """Each file is ingested twice: as it comes (fast path where the file allows) and with DuckDB's
+    reader refused (exact path); every stored and quarantined row must be the same, and the fast
+    path must be kept exactly for the files it can read."""
+    import duckdb
+
+    from bilateral.data.events.read import Reader
+
+    exact_reads: list[Path] = []
+    batches = Reader.batches
+
+    def spy(self: Reader):
+        exact_reads.append(self.path)
+        return batches(self)
+
+    def refused(self: Reader, kind: str) -> str:
+        raise duckdb.InvalidInputException("the test refuses DuckDB's reader")
+
+    tables = {"events": "SELECT * EXCLUDE (file_id) FROM events ORDER BY line",
+              "quarantine": "SELECT * EXCLUDE (file_id) FROM quarantine ORDER BY line"}
+    for name, (data, fast) in _variants(gdelt_lines, icews_lines).items():
+        path = tmp_path / f"{name.replace(' ', '_').replace(',', '')}.dat"
+        path.write_bytes(data)
+        seen = {}
+        for way in ("as it comes", "exact"):
+            exact_reads.clear()
+            with pytest.MonkeyPatch.context() as patch, \
+                    Store(tmp_path / f"{path.stem}-{way.replace(' ', '')}.duckdb") as store:
+                patch.setattr(Reader, "batches", spy)
+                if way == "exact":
+                    patch.setattr(Reader, "scan", refused)
+                result = store.ingest(path, ICEWS if name.startswith("icews") else GDELT2)
+                seen[way] = (result.read, result.stored, result.quarantined,
+                             {t: store.con.execute(q).fetchall() for t, q in tables.items()})
+            assert (path not in exact_reads) == (fast and way == "as it comes"), (name, way)
+        assert seen["as it comes"] == seen["exact"], name
+        assert seen["exact"][2] > 0 or not name.endswith("damaged"), name

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -122,20 +123,34 @@ def _first_line(err: BaseException) -> str:
 
 
 def _open_hint(path: Path, err: BaseException) -> str:
-    """What to do when DuckDB cannot open ``path``: the cause named from the file, not assumed."""
-    text = str(err).lower()
+    """What to do when DuckDB cannot open ``path``: the cause found from the file, its folder and
+    DuckDB's message, not assumed."""
+    text = str(err)
     if path.is_dir():
         return "that is a folder; name a store file (…/store.duckdb)"
     if path.exists() and path.stat().st_size:
         with path.open("rb") as handle:
             head = handle.read(16)
-        if head[8:12] != b"DUCK":
-            return "that file is not a DuckDB store; name another file with --store"
-    if "lock" in text or "conflicting" in text:
-        return "another process is using it; close it (or open the store read-only) and retry"
+        if head[8:12] != b"DUCK" or "not a valid DuckDB database" in text:
+            return (f"that file is not a DuckDB database ({path.stat().st_size:,} bytes that do not start like "
+                    "one); name another file with --store, or move this one away")
+    holder = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", text)
+    if holder or "lock" in text.lower():
+        who = f"process {holder[2]} ({Path(holder[1]).name})" if holder else "another process"
+        return (f"{who} has the store open for writing; wait for it to finish or stop it, then retry "
+                "(reading needs it closed too: DuckDB locks the whole file)")
+    folder = path.parent
+    try:
+        read_only_disk = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_disk = False
+    if read_only_disk or "Read-only file system" in text:
+        return (f"the disk holding {folder} is mounted read-only; choose a store on a writable disk with --store "
+                f"or {HOME_VAR}")
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)) \
-            or "read-only" in text or "permission" in text:
-        return "the file or its folder is not writable; choose a writable store with --store or " + HOME_VAR
+            or "Permission denied" in text:
+        return (f"you may not write {'the file' if path.exists() else 'its folder'} (permissions); choose a "
+                f"writable store with --store or {HOME_VAR}, or change the permissions")
     return "check the file (a damaged store can be moved away and the events ingested again)"
 
 
