@@ -8,6 +8,7 @@ the native path: the store's ingest of the same files and ``dyad_index``.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -219,6 +220,65 @@ def test_running_without_the_bigquery_backend_says_what_to_install():
     except ImportError:
         pass
     with pytest.raises(BilateralError, match=r"ibis-framework\[bigquery\]"):
+        bigquery_index("RUS", "JPN")
+
+
+class FakeBigQuery:
+    """Stands in for ``ibis.bigquery`` (no network here): ``connect().sql(q, dialect="bigquery").to_pandas()``
+    runs ``q`` on the GDELT-shaped DuckDB table, as the real backend would on GDELT's."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.projects, self.queries = con, [], []
+
+    def connect(self, project_id: str | None = None) -> FakeBigQuery:
+        self.projects.append(project_id)
+        return self
+
+    def sql(self, query: str, dialect: str) -> FakeBigQuery:
+        assert dialect == "bigquery"
+        self.queries.append(query)
+        return self
+
+    def to_pandas(self) -> pd.DataFrame:
+        return run(self.con, self.queries[-1])
+
+
+def test_running_on_bigquery_gives_the_store_index(engines, monkeypatch):
+    import ibis
+
+    store, gdelt = engines
+    fake = FakeBigQuery(gdelt)
+    monkeypatch.setitem(vars(ibis), "bigquery", fake)
+    result = bigquery_index("United States", "RUS", "week", project="my-billing", metrics=["count", "dyad_share"])
+    pd.testing.assert_frame_equal(result, dyad_index(store.table(), "USA", "RUS", freq="week",
+                                                     metrics=["count", "dyad_share"]))
+    assert fake.projects == ["my-billing"] and fake.queries == [index_sql("USA", "RUS", "week")]
+    out = CliRunner().invoke(app, ["index", "USA", "RUS", "--engine", "bigquery", "--freq", "month", "-f", "csv"])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.output))
+    expected = dyad_index(store.table(), "USA", "RUS", freq="month")
+    assert list(table["count"]) == list(expected["count"]) and list(table["period"]) == ["2018-03", "2018-04",
+        "2018-05", "2018-06", "2018-07", "2018-08", "2018-09", "2018-10", "2018-11", "2018-12", "2019-01",
+        "2019-02", "2019-03", "2019-04", "2019-05", "2019-06", "2019-07", "2019-08", "2019-09", "2019-10"]
+
+
+def test_no_credentials_or_no_access_is_a_clear_error(monkeypatch):
+    import ibis
+
+    class NoCredentials:
+        def connect(self, project_id=None):
+            raise RuntimeError("Your default credentials were not found.\nTo set up ADC, see …")
+
+    monkeypatch.setitem(vars(ibis), "bigquery", NoCredentials())
+    with pytest.raises(BilateralError, match="credentials were not found — run gcloud auth"):
+        bigquery_index("RUS", "JPN")
+
+    class Refused(FakeBigQuery):
+        def to_pandas(self):
+            raise PermissionError("403 Access Denied: User does not have bigquery.jobs.create permission.")
+
+    monkeypatch.setitem(vars(ibis), "bigquery", Refused(duckdb.connect()))
+    with pytest.raises(BilateralError, match=r"did not run the query: 403 Access Denied.* — check the billing"):
         bigquery_index("RUS", "JPN")
 
 

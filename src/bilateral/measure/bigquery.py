@@ -138,13 +138,22 @@ def bigquery_index(a: str, b: str, freq: str = "month", *, table: str = DEFAULT_
     try:
         connection = ibis.bigquery.connect(project_id=project)
     except ImportError as err:
-        raise BilateralError(f"running on BigQuery needs the Ibis BigQuery backend ({str(err).splitlines()[0]}) "
+        raise BilateralError(f"running on BigQuery needs the Ibis BigQuery backend ({_first_line(err)}) "
                              "— pip install "
                              "'ibis-framework[bigquery]', or print the SQL (bilateral index A B --engine "
                              "bigquery --sql) and run it in the BigQuery console") from None
     except Exception as err:  # google.auth's DefaultCredentialsError and kin: no credentials or project
-        raise BilateralError(f"could not connect to BigQuery: {str(err).splitlines()[0]} — run gcloud auth "
+        raise BilateralError(f"could not connect to BigQuery: {_first_line(err)} — run gcloud auth "
                              "application-default login and name a billing project") from None
     pair = dyads([(a, b)])[0]
-    rows = connection.sql(index_sql(*pair, freq, table=table, start=start, end=end), dialect="bigquery").to_pandas()
+    query = index_sql(*pair, freq, table=table, start=start, end=end)
+    try:
+        rows = connection.sql(query, dialect="bigquery").to_pandas()
+    except Exception as err:  # google.api_core's Forbidden, BadRequest …: billing, quota, access
+        raise BilateralError(f"BigQuery did not run the query: {_first_line(err)} — check the billing project, "
+                             "its quota and access to the table") from None
     return panel_from_rows(rows, [pair], freq=freq, directed=directed, metrics=metrics, start=start, end=end)[pair]
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0].rstrip(".") if str(err).strip() else type(err).__name__
