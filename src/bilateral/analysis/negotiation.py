@@ -162,9 +162,35 @@ def case_stakeholders(case: Case) -> Any:
 
 
 def edited_stakeholders(sh: Any, edits: list[tuple[int, str, float]], *, label: str = "") -> Any:
-    """``sh`` with ``(actor index, field, value)`` edits (field: position, salience, capability or
-    veto); a value outside its uncertainty range widens the range to include it. The result is
-    validated like a stakeholder file (a bad value is a :class:`BilateralError`)."""
+    """``sh`` with some actors' inputs changed, validated like a stakeholder file.
+
+    Parameters
+    ----------
+    sh
+        The stakeholders (`bilateral.simulate.load_stakeholders`).
+    edits
+        ``(actor index, field, value)`` triples; field is ``position``, ``salience``,
+        ``capability`` or ``veto``. A value outside its uncertainty range widens the range to
+        include it.
+    label
+        A name for the edited table, shown where its ``file`` is (default: the original's).
+
+    Returns
+    -------
+    Stakeholders
+        A new table; ``sh`` is unchanged.
+
+    Raises
+    ------
+    BilateralError
+        A value the stakeholder file would refuse (e.g. a salience above 1).
+
+    Examples
+    --------
+    >>> sh = simulate.load_stakeholders("russia-japan")
+    >>> duma = edited_stakeholders(sh, [(sh.actor.index("rus_duma"), "position", 50.0)], label="Duma at 50")
+    >>> simulation(duma, "all", runs=200, rng=1).table()
+    """
     from bilateral.simulate.inputs import validated
 
     arrays = {name: np.array(getattr(sh, name), dtype=float) for name in
@@ -183,8 +209,26 @@ def edited_stakeholders(sh: Any, edits: list[tuple[int, str, float]], *, label: 
 
 def simulation(source: Any = "russia-japan", models: Any = "all", *, trace: bool = False,
                max_rounds: int | None = None, tolerance: float | None = None, **options: Any) -> NegotiationResult:
-    """:func:`bilateral.simulate.run` on any case or stakeholder table, as a result; ``max_rounds``
-    and ``tolerance`` go to the models that have them (and to the EUM of ``trace``)."""
+    """`bilateral.simulate.run` on any case or stakeholder table, as a `NegotiationResult`.
+
+    Parameters
+    ----------
+    source
+        A case name or folder, a ``Case``, a stakeholder CSV path or ``Stakeholders``.
+    models
+        ``"all"``, a model name, or a list of names or model instances.
+    trace
+        Also solve the expected utility model for its round-by-round trace.
+    max_rounds, tolerance
+        For the models that have them (and the EUM of ``trace``).
+    **options
+        `bilateral.simulate.run` options: ``runs``, ``rng``, ``scenarios``, ``workers``, …
+
+    Returns
+    -------
+    NegotiationResult
+        The simulation with the result protocol (``table()``, ``summary()``, ``figures()``).
+    """
     from bilateral import simulate
 
     params = simulate.params_for(models, extra=("eum",) if trace else (), max_rounds=max_rounds,
