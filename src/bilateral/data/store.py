@@ -172,11 +172,25 @@ class _Unclean(Exception):
 
 
 class Store:
-    """An event store at ``path`` (default :func:`default_path`; created on first use).
+    """An event store at ``path`` (default `default_path`; created on first use).
 
     A read-only store can be opened while the same process holds the file read-write (it reads
     through the open database); opening a file read-write while it is open only read-only in the
-    process is a :class:`BilateralError`.
+    process is a `BilateralError`.
+
+    Parameters
+    ----------
+    path
+        The DuckDB file (default ``$BILATERAL_HOME/store.duckdb``).
+    read_only
+        Open for reading only; a store that does not exist yet is then a `BilateralError`.
+
+    Examples
+    --------
+    >>> with bilateral.Store() as db:
+    ...     results = db.ingest("../shared/data/events/icews-daily/")   # one IngestResult a file
+    ...     db.stats(by="dataset")        # rows read = stored + quarantined + duplicates
+    >>> bilateral.index("RUS", "JPN", freq="M")   # reads the same store
     """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
@@ -238,7 +252,25 @@ class Store:
 
         ``layout`` is recognised from each file's first lines when not given. In a folder or a
         pattern, a file that is no event data (a README, ``.DS_Store``) is skipped with a note and
-        the others are ingested; named on its own it is a :class:`BilateralError`.
+        the others are ingested; named on its own it is a `BilateralError`.
+
+        Parameters
+        ----------
+        path
+            An event file (ICEWS, GDELT, Phoenix, …, plain or compressed), a folder or a glob.
+        layout
+            The file's layout (default: recognised from its first lines).
+        dedup
+            ``id``: a row whose (dataset, event id, date) is already stored, in this file or an
+            earlier one, counts as a duplicate; ``none``: keep every row.
+        force
+            Ingest a file already stored again, replacing its earlier rows.
+
+        Returns
+        -------
+        IngestResult or list of IngestResult
+            Per file: rows read, stored, quarantined (with reasons) and duplicates, which add up
+            to the rows read; or that it was skipped, and why.
         """
         if dedup not in DEDUP:
             raise BilateralError(f"unknown dedup {dedup!r} — use one of {', '.join(DEDUP)}")
