@@ -426,3 +426,217 @@ def test_serve_binds_loopback_by_default_and_warns_for_another_host(monkeypatch)
     assert is_loopback("::1") and is_loopback("localhost") and not is_loopback("192.168.1.2")
     for app in (c["app"] for c in calls):
         app.state.dashboard.shutdown()
+
+
+# -- what it would take, Parquet --------------------------------------------------------------
+
+
+def test_negotiation_shows_what_it_would_take_for_the_edited_stakeholders(client, case):
+    from bilateral.simulate import what_it_would_take
+
+    sh = load_stakeholders(case).with_values(file=case.scale.name)
+    duma = sh.actor.index("rus_duma")
+    for query in ({}, {f"p{duma}": "30"}):
+        body = live(client, runs=0, model="compromise,eum", **query)
+        edited = client.app.state.dashboard.edited(client.app.state.dashboard.live_request(query))
+        direct = what_it_would_take(edited, ["compromise", "eum"])
+        take = {row[0]: dict(zip(body["take"]["table"]["columns"], row, strict=True))
+                for row in body["take"]["table"]["rows"]}
+        assert list(take) == ["compromise", "eum"]
+        for r in direct.itertuples():
+            assert take[r.model]["actors"] == r.actors and take[r.model]["now"] == r.now
+            assert (take[r.model]["needed_position"] == "") == bool(np.isnan(r.needed_position))
+            if not np.isnan(r.needed_position):
+                assert float(take[r.model]["needed_position"]) == pytest.approx(r.needed_position)
+        if query:  # the moved veto player can reach the threshold: no longer binding, nor among those who must move
+            assert "rus_duma" not in take["eum"]["actors"].split(", ") and "rus_duma" not in body["take"]["rule"]
+        else:
+            assert "rus_duma" in take["eum"]["actors"] and "0 by construction" in body["take"]["rule"]
+    html = client.get("/negotiation", params={"runs": 0}).text
+    assert 'id="take-rule"' in html and re.search(r'<table id="take">', html)
+
+
+def test_every_table_downloads_as_parquet_with_its_citations(client, case):
+    events = client.get("/download/events.parquet")
+    assert events.status_code == 200 and events.headers["content-type"] == "application/vnd.apache.parquet"
+    frame = pd.read_parquet(io.BytesIO(events.content))
+    as_csv = pd.read_csv(io.StringIO(client.get("/download/events.csv").text))
+    assert list(frame["id"]) == list(as_csv["id"]) == list(case.table("events")["id"])
+    assert frame.attrs["sources"] == client.get("/download/events.json").json()["sources"]
+    sh = pd.read_parquet(io.BytesIO(client.get("/download/stakeholders.parquet", params={"p0": "40"}).content))
+    assert sh.loc[0, "position"] == 40.0 and len(sh) == len(case.stakeholders)
+    take = client.get("/download/negotiation-take.json", params={"model": "eum"}).json()
+    assert [r["model"] for r in take["rows"]] == ["eum"]
+    parquet = client.get("/download/negotiation-take.parquet", params={"model": "eum"})
+    binary = pd.read_parquet(io.BytesIO(parquet.content))
+    assert binary.attrs["sources"] == take["sources"] and take["sources"]
+    assert list(binary["needed_position"]) == [r["needed_position"] for r in take["rows"]]
+    assert client.get("/download/latent.txt").status_code == 400
+
+
+# -- the dynamics page -----------------------------------------------------------------------
+
+
+def wait_ready(c: TestClient, url: str, timeout: float = 900.0) -> str:
+    """The page once its background part is computed (it says "Still computing" until then)."""
+    import time
+
+    start = time.monotonic()
+    while True:
+        response = c.get(url)
+        if "Still computing" not in response.text:
+            assert response.status_code == 200, (url, error_message(response.text))
+            return response.text
+        assert time.monotonic() - start < timeout, f"{url} still computing after {timeout:g} s"
+        time.sleep(2)
+
+
+def test_dynamics_without_data_says_what_to_get(tmp_path, monkeypatch):
+    monkeypatch.delenv("BILATERAL_DATA", raising=False)
+    monkeypatch.setenv("BILATERAL_HOME", str(tmp_path))
+    app = create_app(CASE, store=tmp_path / "none.duckdb", warm=False, timeout=600)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            html = unescape(wait_ready(c, "/dynamics"))
+            assert re.search(r'id="reason">[^<]*(bilateral data pull|BILATERAL_DATA)', html)
+            assert 'id="scenario"' not in html
+            unknown = c.get("/dynamics", params={"case": "atlantis"})
+            assert unknown.status_code == 404 and "is not served here" in error_message(unknown.text)
+            bad = c.get("/dynamics", params={"y0": "soon", "w0": "relation"})
+            assert bad.status_code == 400 and "y0: &#39;soon&#39; is not a whole number" in error_message(bad.text)
+    finally:
+        app.state.dashboard.shutdown()
+
+
+@pytest.fixture(scope="module")
+def data_client(tmp_path_factory, shared):
+    """A dashboard over the shared data, its dynamics and latent parts computed (a few minutes)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILATERAL_DATA", str(shared / "data"))
+        mp.setenv("BILATERAL_HOME", str(tmp_path_factory.mktemp("data-home")))
+        app = create_app(CASE, store=tmp_path_factory.mktemp("data-web") / "store.duckdb", warm=False, runs=200,
+                         timeout=600)
+        with TestClient(app, raise_server_exceptions=False) as c:
+            wait_ready(c, "/dynamics")
+            yield c
+        app.state.dashboard.shutdown()
+
+
+THAW = {"y0": "2026", "w0": "putin_abe_rapport_peak", "y1": "2026", "w1": "sanctions_lifted",
+        "y2": "2026", "w2": "rus_popularity", "a2": "0.2", "y3": "2026", "w3": "jpn_popularity", "a3": "0.2"}
+
+
+def test_a_built_scenario_matches_the_simulation_of_the_same_shocks(data_client, case):
+    from bilateral.case.dynamics import load_dynamics
+    from bilateral.simulate import breakthrough_scenarios
+
+    dash = data_client.app.state.dashboard
+    fit = dash.part_future(CASE, "dynamics").result().fit
+    dyn = load_dynamics(case)
+    preset = {e.scenario or e.driver: e for e in dyn.scenario("thaw").events}
+    assert set(preset) == {THAW[f"w{i}"] for i in range(4)}  # THAW is the case's "thaw" scenario
+    query = {**THAW, "paths": "300", "seed": "5", "model": "eum,smp"}
+    got = data_client.get("/download/dynamics.json", params=query).json()
+    direct = breakthrough_scenarios(fit, case, dyn, scenarios=["baseline", "thaw"], models=["eum", "smp"],
+                                    paths=300, rng=5).table()
+    mine = {(r["scenario"], r["model"]): r["p"] for r in got["rows"]}
+    expected = {({"thaw": "edited"}.get(r.scenario, r.scenario), r.model): r.p for r in direct.itertuples()}
+    assert mine == pytest.approx(expected)
+    assert mine[("edited", "smp")] > mine[("baseline", "smp")]  # the thaw opens what the baseline does not
+    html = data_client.get("/dynamics", params=query).text
+    blocks = figure_blocks(html)
+    assert {"scenario_fan", "scenario_breakthrough", "dynamics_fan", "dynamics_breakthrough"} <= set(blocks)
+    assert len(re.findall(r'<tr class="shock">', html)) == 4
+    years = data_client.get("/download/dynamics-years.csv", params=query)
+    frame = pd.read_csv(io.StringIO(years.text))
+    assert set(frame["scenario"]) == {"baseline", "edited"} and frame["year"].max() == fit.series.index[-1].year + 20
+
+
+def array(values) -> list:
+    """A plotly JSON array: a list, or plotly's typed array ``{"dtype", "bdata"}`` (base64)."""
+    import base64
+
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def test_a_shock_changes_the_fan_and_no_shock_is_the_baseline(data_client):
+    def fan(params):
+        blocks = figure_blocks(data_client.get("/dynamics", params={"paths": "200", "years": "10", **params}).text)
+        return {t["name"]: array(t["y"]) for t in blocks["scenario_fan"]["data"] if t["name"].endswith("median")}
+
+    calm = fan({})
+    assert calm["your scenario: median"] == calm["no new shock: median"]
+    pushed = fan({"y0": "2027", "w0": "relation", "a0": "3"})
+    assert pushed["no new shock: median"] == calm["no new shock: median"]
+    assert all(m > b for m, b in zip(pushed["your scenario: median"][3:], calm["no new shock: median"][3:],
+                                     strict=True))
+    fading = fan({"y0": "2027", "w0": "relation", "a0": "3", "h0": "1"})
+    assert fading["your scenario: median"][-1] < pushed["your scenario: median"][-1]
+
+
+def test_the_builder_s_links_carry_the_scenario(data_client, case):
+    from urllib.parse import parse_qsl, urlsplit
+
+    from bilateral.case.dynamics import load_dynamics
+
+    dash = data_client.app.state.dashboard
+    html = unescape(data_client.get("/dynamics", params={**THAW, "paths": "100"}).text)
+    removes = re.findall(r'<a class="remove" href="([^"]+)"', html)
+    assert len(removes) == 4
+    rest = dash.scenario_request(dict(parse_qsl(urlsplit(removes[1]).query))).shocks
+    assert [w for _, w, _, _ in rest] == [THAW["w0"], THAW["w2"], THAW["w3"]]
+    presets = dict(re.findall(r'<a href="(/dynamics\?[^"]+)">([^<]+)</a>', html.split('id="presets"')[1])[:-1])
+    dyn = load_dynamics(case)
+    for url, name in presets.items():
+        scenario = next(s for s in dyn.scenarios if s.name == name)
+        shocks = dash.scenario_request(dict(parse_qsl(urlsplit(url).query))).shocks
+        assert [(w, a) for _, w, a, _ in shocks] == [(e.scenario or e.driver, e.add) for e in scenario.events]
+    assert len(presets) == len(dyn.scenarios)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"y0": "2200", "w0": "sanctions_lifted"}, "shock 1: year 2200 is outside the simulated years"),
+    ({"y0": "2027", "w0": "atlantis"}, "shock 1: &#39;atlantis&#39; is neither a case scenario nor a driver"),
+    ({"y0": "2027", "w0": "relation"}, "shock 1: a push on relation needs a size"),
+    ({"y0": "2027", "w0": "relation", "a0": "9"}, "shock 1: size 9 is out of range — give a push from -5 to 5"),
+    ({"y0": "2027", "w0": "rapport", "a0": "0.2", "h0": "0"}, "shock 1: half-life 0 is out of range"),
+    ({"y0": "2027", "w0": "sanctions_lifted", "a0": "1"}, "shock 1: sanctions_lifted is a case scenario"),
+    ({"w0": "relation", "a0": "1"}, "y0: a shock needs its year"),
+    ({"a4": "1"}, "w4: a shock with a size or half-life needs a what"),
+    ({"w0": "Robert'); DROP", "y0": "2027"}, "w0: \"Robert'); DROP\" is not a scenario or driver id"),
+    ({"paths": "99999"}, "paths: 99,999 is out of range — give a whole number from 1 to 2,000"),
+    ({"paths": "2000", "years": "50"}, "paths × years: 2,000 paths over 50 years (two scenarios) is more than"),
+    ({"years": "51"}, "years: 51 is out of range"),
+    ({"by": "2100"}, "by: 2100 is not a simulated year"),
+    ({"model": "oracle"}, "model: &#39;oracle&#39; is not a model"),
+    ({**{f"y{i}": "2027" for i in range(21)}, **{f"w{i}": "relation" for i in range(21)},
+      **{f"a{i}": "0.1" for i in range(21)}}, "shocks: 21 shocks given — a scenario has at most 20"),
+])
+def test_dynamics_bad_input_is_a_400_naming_the_field(data_client, query, message):
+    page = data_client.get("/dynamics", params=query)
+    assert page.status_code == 400, page.text[:300]
+    assert unescape(message) in unescape(error_message(page.text))
+    assert "Traceback" not in page.text
+    download = data_client.get("/download/dynamics.json", params=query)
+    assert download.status_code == 400 and unescape(message) in download.json()["error"]
+
+
+def test_relations_draws_the_latent_index_with_bands_and_key_events(data_client, case):
+    from bilateral.case.select import key_events
+
+    html = wait_ready(data_client, "/relations")
+    latent = figure_blocks(html)["latent"]
+    names = [t.get("name") for t in latent["data"]]
+    assert "90 % band" in names and "relation index" in names
+    marks = next(t for t in latent["data"] if t.get("name") == "key events")
+    assert len(array(marks["x"])) == len(key_events(case))
+    index = data_client.app.state.dashboard.part_future(CASE, "latent").result().index
+    last = str(index.mean.index[-1])[:7]
+    assert latent["layout"]["xaxis"]["range"][1].startswith(last)
+    narrow = figure_blocks(wait_ready(data_client, "/relations?from=1990&to=1999"))["latent"]
+    assert narrow["layout"]["xaxis"]["range"] == ["1990-01-01", "1999-12-28"]
+    table = pd.read_parquet(io.BytesIO(data_client.get("/download/latent.parquet").content))
+    assert len(table) == len(index.mean) and {"mean", "low", "high"} <= set(table.columns)
+    assert table.attrs["sources"]

@@ -40,19 +40,7 @@ def server(tmp_path_factory):
     """The app served by uvicorn in a thread on a free loopback port."""
     app = create_app("russia-japan", store=tmp_path_factory.mktemp("browser") / "store.duckdb", warm=False,
                      timeout=600)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=30)
+    yield from serve(app)
 
 
 @pytest.fixture(scope="module")
@@ -182,11 +170,150 @@ def test_case_page_sorts_when_the_select_changes(server, watched, tmp_path):
     watched.check()
 
 
-@pytest.mark.parametrize("path", ["/relations", "/evidence", "/data", "/evidence/H01"])
-def test_other_pages_load(server, watched, path):
+@pytest.mark.parametrize("path", ["/relations", "/evidence", "/data", "/evidence/H01", "/dynamics"])
+def test_every_page_loads_with_the_navigation(server, watched, path):
     page = watched.page
     response = page.goto(f"{server}{path}")
     assert response.status == 200
-    assert page.locator("header nav a").count() == 6
+    assert page.locator("header nav a").all_inner_texts() == ["Overview", "Relations", "Evidence", "Negotiation",
+                                                               "Dynamics", "Case", "Data"]
     assert page.locator("h1").count() == 1
+    watched.check()
+
+
+def test_overview_follows_the_case_picker(server, watched, tmp_path):
+    page = watched.page
+    page.goto(f"{server}/overview")
+    title = page.locator("h1").inner_text()
+    other = [o for o in page.locator('select[name="case"] option').all_inner_texts() if o != "russia-japan"]
+    if not other:
+        pytest.skip("only one built-in case")
+    with page.expect_navigation():
+        page.locator('select[name="case"]').select_option(other[0])
+    assert f"case={other[0]}" in page.url and page.locator("h1").inner_text() != title
+    page.screenshot(path=str(tmp_path / "overview-other-case.png"))
+    watched.check()
+
+
+def test_evidence_filters_when_the_status_changes(server, watched, tmp_path):
+    page = watched.page
+    ready(page, f"{server}/evidence")
+    if page.locator("#reason").count():
+        pytest.skip(page.locator("#reason").inner_text())
+    statuses = page.locator("#verdicts tbody td:nth-child(3)").all_inner_texts()
+    chosen = next(s for s in ("supported", "contradicted", "inconclusive", "no data")
+                  if statuses.count(s) != len(statuses))
+    with page.expect_navigation():
+        page.locator('select[name="status"]').select_option(chosen)
+    assert "status=" + chosen.replace(" ", "+") in page.url
+    shown = page.locator("#verdicts tbody td:nth-child(3)").all_inner_texts()
+    assert shown == [chosen] * statuses.count(chosen)
+    page.screenshot(path=str(tmp_path / "evidence.png"), full_page=True)
+    page.goto(f"{server}/evidence")
+    page.locator("#verdicts tbody tr a").first.click()
+    page.wait_for_load_state()
+    assert "/evidence/" in page.url and page.locator("h1").count() == 1
+    page.screenshot(path=str(tmp_path / "claim.png"), full_page=True)
+    watched.check()
+
+
+def test_data_page_lists_the_datasets(server, watched, tmp_path):
+    page = watched.page
+    page.goto(f"{server}/data")
+    assert page.locator("table").first.locator("tbody tr").count() > 3
+    assert "bilateral data pull" in page.locator("main").inner_text()
+    page.screenshot(path=str(tmp_path / "data.png"), full_page=True)
+    watched.check()
+
+
+# -- pages over the shared data: the latent index and the dynamics --------------------------
+
+
+@pytest.fixture(scope="module")
+def data_server(tmp_path_factory, shared):
+    """The app over the shared data (../shared/data); its pages compute their parts on first use."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILATERAL_DATA", str(shared / "data"))
+        mp.setenv("BILATERAL_HOME", str(tmp_path_factory.mktemp("browser-home")))
+        app = create_app("russia-japan", store=tmp_path_factory.mktemp("browser-data") / "store.duckdb",
+                         warm=False, runs=200, timeout=600)
+        yield from serve(app)
+
+
+def serve(app):
+    """Serve ``app`` with uvicorn in a thread on a free loopback port; yields its base URL."""
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=30)
+
+
+def ready(page, url: str, timeout: float = 900.0) -> None:
+    """Open ``url`` once its background part is computed (polled over plain HTTP: a pending page
+    refreshes itself, which would abort a navigation of the browser's)."""
+    from urllib.request import urlopen
+
+    start = time.monotonic()
+    while "Still computing" in urlopen(url, timeout=timeout).read().decode():
+        assert time.monotonic() - start < timeout, f"{url} still computing after {timeout:g} s"
+        time.sleep(3)
+    page.goto(url)
+
+
+def test_dynamics_builder_adds_and_removes_a_shock(data_server, watched, tmp_path):
+    page = watched.page
+    ready(page, f"{data_server}/dynamics?paths=300&years=15")
+    page.wait_for_selector("#plot-scenario_fan .main-svg")
+    page.wait_for_selector("#plot-scenario_breakthrough .main-svg")
+    page.wait_for_selector("#plot-dynamics_fan .main-svg")
+    assert page.locator("tr.shock").count() == 0
+    cells = page.locator("#scenario-table tbody tr")
+    p = {tuple(r[:2]): r[2] for r in (row.split("\t") for row in cells.all_inner_texts())}
+    assert all(p[("edited", m)] == p[("baseline", m)] for s, m in p if s == "edited")  # no shock: the baseline
+    with page.expect_navigation():
+        page.locator('select[name="w0"]').select_option("sanctions_lifted")
+    assert "w0=sanctions_lifted" in page.url and "paths=300" in page.url
+    assert page.locator("tr.shock").count() == 1
+    page.wait_for_selector("#plot-scenario_fan .main-svg")
+    moved = {tuple(r[:2]): r[2] for r in (row.split("\t") for row in cells.all_inner_texts())}
+    assert moved != p and any(moved[("edited", m)] != moved[("baseline", m)] for s, m in moved if s == "edited")
+    marks = page.locator("#plot-scenario_fan .scatterlayer .trace").count()
+    assert marks >= 5  # measured, two bands, two medians (and the shock markers)
+    page.screenshot(path=str(tmp_path / "dynamics.png"), full_page=True)
+    # the URL is the state: opening it again shows the same numbers
+    page.goto(page.url)
+    assert {tuple(r[:2]): r[2] for r in (row.split("\t") for row in cells.all_inner_texts())} == moved
+    with page.expect_navigation():
+        page.locator("tr.shock a.remove").click()
+    assert page.locator("tr.shock").count() == 0 and "w0=" not in page.url
+    watched.check()
+    response = page.goto(f"{data_server}/dynamics?y0=2027&w0=relation&a0=12")  # the 400 is logged: not checked
+    assert response.status == 400
+    assert "shock 1: size 12 is out of range" in page.locator("#error-message").inner_text()
+    assert watched.outside == []
+
+
+def test_relations_draws_the_latent_index_and_follows_the_range(data_server, watched, tmp_path):
+    page = watched.page
+    ready(page, f"{data_server}/relations")
+    page.wait_for_selector("#plot-latent .main-svg")
+    assert page.locator("#plot-latent .legendtext").all_text_contents()[:3] == ["90 % band", "relation index",
+                                                                              "key events"]
+    ticks = page.locator("#plot-latent .xtick").all_text_contents()
+    page.locator('input[name="from"]').fill("1990-01")
+    page.locator('input[name="to"]').fill("1999-12")
+    with page.expect_navigation():
+        page.locator("form.controls button[type=submit]").click()
+    assert "from=1990-01" in page.url and "to=1999-12" in page.url
+    page.wait_for_selector("#plot-latent .main-svg")
+    assert page.locator("#plot-latent .xtick").all_text_contents() != ticks
+    page.screenshot(path=str(tmp_path / "relations.png"), full_page=True)
     watched.check()

@@ -94,7 +94,7 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         elif values.dtype == object and len({type(v) for v in values.dropna()}) > 1:
             out[column] = values.map(lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v))
     out.columns = [str(c) for c in out.columns]
-    out.attrs = dict(frame.attrs)
+    out.attrs = {**frame.attrs, "sources": list(frame.attrs.get("sources", []))}
     return out
 
 
