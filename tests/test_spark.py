@@ -80,15 +80,22 @@ def test_index_on_spark_equals_duckdb(spark, stored):
 
 
 def test_panel_on_spark_equals_duckdb(spark, stored):
-    """One statement for several dyads, run by Spark, finishes to each dyad's DuckDB index."""
+    """One statement for every pair: Spark's rows are DuckDB's, and they finish to each dyad's index."""
     import ibis
 
     path, parquet = stored
     table = ibis.pyspark.connect(spark).read_parquet(str(parquet))
-    rows = panel_expr(table, DYADS, freq="month").to_pandas()
-    panel = panel_from_rows(rows, DYADS, freq="month")
+    keys = ["period", "source_iso3", "target_iso3", "dataset"]
+    rows = panel_expr(table, freq="month").to_pandas().sort_values(keys, ignore_index=True)
     with Store(path, read_only=True) as store:
-        for (a, b), index in panel.items():
+        native = panel_expr(store.table(), freq="month").to_pandas().sort_values(keys, ignore_index=True)
+        pairs = store.con.execute("SELECT count(DISTINCT (least(source_iso3, target_iso3), greatest(source_iso3, "
+                                  "target_iso3))) FROM event_rows WHERE source_iso3 <> target_iso3 "
+                                  "AND dataset NOT LIKE 'case:%'").fetchall()[0][0]
+        pd.testing.assert_frame_equal(rows, native, check_dtype=False)
+        assert len({tuple(sorted(d)) for d in zip(rows["source_iso3"].dropna(), rows["target_iso3"].dropna(),
+                                                    strict=True)}) == pairs > 900
+        for (a, b), index in panel_from_rows(rows, DYADS, freq="month").items():
             expected = dyad_index(store.table(), a, b, freq="month")
             assert expected["count"].sum() > 0
             pd.testing.assert_frame_equal(index, expected)
