@@ -12,11 +12,16 @@ of the same statistic on AR(1) noise fitted to the series' residuals:
    Vogelsang 2002), which depends far less on φ than the Newey–West n^(2/9) rule;
 2. correct φ̂ for its small-sample bias by simulation (Kilian 1998, "Small-sample confidence
    intervals for impulse response functions", REStat 80(2): φ̃ = 2φ̂ − mean φ̂*, where φ̂* is φ̂ re-
-   estimated on AR(1) series at φ̂ put through the same design), capped at ``PHI_MAX``;
+   estimated on AR(1) series at φ̂ put through the same design, read off a per-design table over
+   a grid of φ), capped at ``PHI_MAX``;
 3. draw ``draws`` stationary AR(1) series at (φ̃, σ̂) — the null, since the t-statistic of a column
    of X does not depend on the other columns' coefficients (Frisch–Waugh) — and compute the t of
-   each; the p-value is the share of |t*| ≥ |t| and the interval β̂ ± c·se with c the 95 % quantile
-   of |t*| (a bootstrap-t interval, Hall 1992).
+   each (the first level);
+4. from each first-level series re-estimate φ̃* the same way and draw one series at it (the
+   second level): the fast double bootstrap (Davidson & MacKinnon 2007) turns the two into a p-value
+   and a critical value c that allow for φ̃ itself being estimated — at 8–20 points the single
+   bootstrap's p still over- or under-rejected by up to half (0.075 at n = 8, φ = 0.9); the
+   interval is β̂ ± c·se (a bootstrap-t interval, Hall 1992).
 
 The power of each test is stated as its minimum detectable effect: the effect it detects with
 probability 0.8, (c + z₀.₈)·se in the effect's own units (normal shift of the calibrated statistic).
@@ -24,6 +29,7 @@ probability 0.8, (c + z₀.₈)·se in the effect's own units (normal shift of t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,16 +69,90 @@ class Residuals:
         return y - (y @ self.q) @ self.q.T
 
 
-def corrected_phi(resid: np.ndarray, residuals: Residuals, rng: np.random.Generator) -> tuple[float, float]:
+GRID = np.linspace(-PHI_MAX, PHI_MAX, 33)
+_TABLES: dict[bytes, np.ndarray] = {}
+
+
+def _mean_lag1(residuals: Residuals, n: int) -> np.ndarray:
+    """E[φ̂] on ``GRID``: the mean lag-one autocorrelation of the design's residuals of AR(1) series.
+
+    ``BIAS_DRAWS`` series per grid point share one set of innovations (common random numbers, a
+    fixed seed), so the curve is smooth in φ and the same for the same design; tables are kept per
+    design (the calibration study and a case's tests reuse a few designs many times).
+    """
+    key = hashlib.sha1(residuals.q.tobytes()).digest() + n.to_bytes(4, "little")
+    if key not in _TABLES:
+        eps = np.random.default_rng(1998).standard_normal((BIAS_DRAWS, n))
+        rows = []
+        for phi in GRID:
+            e = eps.copy()
+            e[:, 0] /= np.sqrt(1 - phi * phi)
+            rows.append(float(np.mean(_lag1(residuals(lfilter([1.0], [1.0, -phi], e, axis=1))))))
+        if len(_TABLES) > 512:
+            _TABLES.clear()
+        _TABLES[key] = np.array(rows)
+    return _TABLES[key]
+
+
+def bias_corrected(phi_hat: np.ndarray | float, residuals: Residuals, n: int) -> np.ndarray:
+    """Kilian's (1998) one-step bias correction φ̃ = 2φ̂ − E[φ̂ | φ = φ̂], capped at ±``PHI_MAX``.
+
+    E[φ̂ | φ] is read off the design's table (:func:`_mean_lag1`), so the correction of many
+    bootstrap series (the fast double bootstrap's second level) costs one interpolation.
+    """
+    phi_hat = np.clip(phi_hat, -PHI_MAX, PHI_MAX)
+    return np.clip(2 * phi_hat - np.interp(phi_hat, GRID, _mean_lag1(residuals, n)), -PHI_MAX, PHI_MAX)
+
+
+def corrected_phi(resid: np.ndarray, residuals: Residuals) -> tuple[float, float]:
     """Bias-corrected AR(1) coefficient of OLS residuals and the innovation sd (Kilian 1998)."""
     n = len(resid)
-    phi = float(np.clip(_lag1(resid), -PHI_MAX, PHI_MAX))
-    sims = residuals(ar1_draws(n, phi, 1.0, BIAS_DRAWS, rng))
-    bias = float(np.mean(_lag1(sims))) - phi
-    corrected = float(np.clip(phi - bias, -PHI_MAX, PHI_MAX))
+    corrected = float(bias_corrected(float(_lag1(resid)), residuals, n))
     innovations = resid[1:] - corrected * resid[:-1]
     sigma = float(np.sqrt(np.sum(innovations**2) / max(n - 2, 1))) or 1.0
     return corrected, sigma
+
+
+def ar1_rows(n: int, phis: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One stationary unit-innovation AR(1) series of length ``n`` per coefficient in ``phis``."""
+    eps = rng.standard_normal((len(phis), n))
+    out = np.empty_like(eps)
+    out[:, 0] = eps[:, 0] / np.sqrt(1 - phis * phis)
+    for t in range(1, n):
+        out[:, t] = phis * out[:, t - 1] + eps[:, t]
+    return out
+
+
+def second_level(residuals: Residuals, first: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The fast double bootstrap's second-level series: one per first-level series ``first``.
+
+    Each first-level series gets its own bias-corrected φ̃* (as the data got φ̃) and one AR(1)
+    series at it; statistics that are scale-free (t, r, CUSUM) need no innovation sd.
+    """
+    n = first.shape[1]
+    return ar1_rows(n, bias_corrected(_lag1(residuals(first)), residuals, n), rng)
+
+
+def fdb_p(statistic: float, first: np.ndarray, second: np.ndarray) -> float:
+    """Fast double bootstrap p-value (Davidson & MacKinnon 2007, CSDA 51(7), eq. 12).
+
+    p* = share of first-level statistics ≥ the observed one; p** = share of first-level
+    statistics ≥ the (1 − p*) quantile of the second-level ones. It corrects the bootstrap p for
+    how the plug-in φ̃ misstates the persistence (which the single bootstrap cannot): at 8 yearly
+    points and φ = 0.9 the single bootstrap's false alarm was 0.075, the fast double's 0.05.
+    Beyond the first level's resolution p* is extrapolated as in :func:`tail_p`.
+    """
+    p_star = float(np.mean(first >= statistic))
+    if p_star == 0:
+        return tail_p(statistic, first)
+    return (1 + int(np.sum(first >= np.quantile(second, 1 - p_star)))) / (len(first) + 1)
+
+
+def fdb_critical(first: np.ndarray, second: np.ndarray, alpha: float = ALPHA) -> float:
+    """The first-level critical value whose fast-double-bootstrap p is ``alpha``: Q*(1 − α′),
+    α′ = share of second-level statistics above Q*(1 − α) (the inversion of :func:`fdb_p`)."""
+    adjusted = float(np.mean(second > np.quantile(first, 1 - alpha)))
+    return float(np.quantile(first, 1 - min(max(adjusted, 1 / len(first)), 0.5)))
 
 
 def nw_t(x: np.ndarray, y: np.ndarray, column: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,24 +207,26 @@ class Calibrated:
 
     def note(self) -> str:
         """How the p-value was had, for a test row's method column."""
-        return f"AR(1) bootstrap, φ̃ = {self.phi:.2f}, {self.draws} draws"
+        return f"AR(1) fast double bootstrap, φ̃ = {self.phi:.2f}, {self.draws} draws"
 
 
 def calibrated_slope(x: np.ndarray, y: np.ndarray, column: int, rng: np.random.Generator,
                      draws: int = DRAWS) -> Calibrated:
     """The OLS slope of ``x[:, column]`` (x includes the constant) with AR(1)-bootstrap inference.
 
-    See the module docstring for the three steps; the bootstrap draws AR(1) noise only, which is
-    the null of a zero slope whatever the other coefficients are.
+    See the module docstring for the steps; the bootstrap draws AR(1) noise only, which is the
+    null of a zero slope whatever the other coefficients are. p and the critical value are the
+    fast double bootstrap's (:func:`fdb_p`, :func:`fdb_critical`).
     """
     n = len(y)
     restricted = Residuals(np.delete(x, column, axis=1))
     beta, t = nw_t(x, y, column)
-    phi, sigma = corrected_phi(restricted(y), restricted, rng)
-    _, t_star = nw_t(x, ar1_draws(n, phi, sigma, draws, rng), column)
-    abs_star = np.abs(t_star)
-    critical = float(np.quantile(abs_star, 1 - ALPHA))
+    phi, sigma = corrected_phi(restricted(y), restricted)
+    first = ar1_draws(n, phi, sigma, draws, rng)
+    abs_star = np.abs(nw_t(x, first, column)[1])
+    abs_second = np.abs(nw_t(x, second_level(restricted, first, rng), column)[1])
+    critical = fdb_critical(abs_star, abs_second)
     se = float(beta[0] / t[0]) if t[0] != 0 else float(np.std(y) / np.sqrt(n))
-    p = tail_p(abs(t[0]), abs_star)
+    p = fdb_p(abs(t[0]), abs_star, abs_second)
     return Calibrated(float(beta[0]), abs(se), p, float(beta[0] - critical * abs(se)),
                       float(beta[0] + critical * abs(se)), critical, phi, (critical + Z_POWER) * abs(se), draws)

@@ -15,7 +15,10 @@ planted effect of 0.5 is half a standard deviation. The designs mirror the case'
 - ``granger``: y_t = u_t + 0.3·x_{t−1}, x an independent AR(1) of the same φ;
 - ``decoupling``: levels p = u + 0.5·e, e an independent AR(1) of the same φ;
 - ``ranking``: five equal tenures; null: the target tied with the best rival, the other three
-  4 SD lower (near the least favourable case for "best"); planted: the target 1 SD above the best rival.
+  20 SD lower (the least favourable case for "best": rivals out of contention, whose own
+  differences can never fail the intersection–union test; at φ = 0.9 rivals 4 SD lower still
+  failed it often and made the test look conservative, 0.025 instead of 0.040 at n = 60);
+  planted: the target 1 SD above the best rival.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ def _one(method: str, n: int, phi: float, planted: bool, rng: np.random.Generato
         edges = np.linspace(0, n, 6).astype(int)
         groups = {f"g{k}": pd.Series((np.arange(n) >= edges[k]) & (np.arange(n) < edges[k + 1]), index=index)
                   for k in range(5)}
-        level = np.where(groups["g2"] | groups["g4"] | groups["g0"], -4.0, 0.0)
+        level = np.where(groups["g2"] | groups["g4"] | groups["g0"], -20.0, 0.0)
         if planted:
             level = np.where(groups["g1"], 1.0, level)
         return ranking(u + level, groups, "g1", rng=rng)
