@@ -24,7 +24,15 @@ from bilateral.codes import cameo_table
 from bilateral.data.events.formats import GDELT2
 from bilateral.data.store import Store
 from bilateral.errors import BilateralError
-from bilateral.measure.bigquery import COLUMNS, SCHEMA, bigquery_index, gdelt_table, index_sql, panel_sql
+from bilateral.measure.bigquery import (
+    COLUMNS,
+    SCHEMA,
+    bigquery_index,
+    gdelt_events,
+    gdelt_table,
+    index_sql,
+    panel_sql,
+)
 from bilateral.measure.engines import panel_from_rows
 from bilateral.measure.index import dyad_index
 
@@ -200,7 +208,17 @@ def test_sql_filters_the_dyad_and_buckets_dates():
         assert f", {unit})" in index_sql("RUS", "JPN", freq)
 
 
+def test_quad_class_is_one_per_cameo_root():
+    """The SQL maps QuadClass by the two-digit root code: that holds only while each root has one class."""
+    assert cameo_table().groupby("root")["quad_class"].nunique().eq(1).all()
+
+
 def test_bad_input_is_named():
+    import ibis
+
+    with pytest.raises(BilateralError, match=r"lacks GDELT's column.*NumMentions"):
+        gdelt_events(ibis.table({"SQLDATE": "int64", "Actor1CountryCode": "string", "Actor2CountryCode": "string",
+                                 "EventCode": "string"}, name="events"))
     with pytest.raises(BilateralError, match=r"project\.dataset\.table"):
         gdelt_table("gdelt.events")
     with pytest.raises(BilateralError, match="one state twice"):

@@ -39,7 +39,7 @@ from bilateral.errors import BilateralError
 from bilateral.measure.engines import dyads, panel_expr, panel_from_rows
 from bilateral.measure.index import check_metrics
 
-__all__ = ["COLUMNS", "DEFAULT_TABLE", "TABLES", "bigquery_index", "gdelt_events", "gdelt_table", "index_sql",
+__all__ = ["COLUMNS", "DEFAULT_TABLE", "SCHEMA", "TABLES", "bigquery_index", "gdelt_events", "gdelt_table", "index_sql",
            "panel_from_rows", "panel_sql"]
 
 TABLES = {"gdeltv2": "gdelt-bq.gdeltv2.events", "full": "gdelt-bq.full.events"}
@@ -84,6 +84,10 @@ def gdelt_events(raw: ir.Table) -> ir.Table:
     Columns: ``date``, ``source_iso3``, ``target_iso3``, ``cameo``, ``goldstein``, ``quad_class``,
     ``mentions``, ``dataset``; only rows the store would keep.
     """
+    lacking = [c for c in COLUMNS if c not in raw.columns]
+    if lacking:
+        raise BilateralError(f"the table lacks GDELT's column(s) {', '.join(lacking)} — give a GDELT event table "
+                             f"with the codebook's column names ({', '.join(COLUMNS)} are read)")
     raw = raw.select(*COLUMNS)
     table = cameo_table()
     quads = table.groupby("root")["quad_class"].first()  # one class per root code in the CAMEO table
