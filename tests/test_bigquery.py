@@ -9,6 +9,8 @@ the native path: the store's ingest of the same files and ``dyad_index``.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -206,6 +208,14 @@ def test_sql_filters_the_dyad_and_buckets_dates():
     assert "PARSE_DATE('%Y%m%d', CAST(" in sql  # SQLDATE is an INTEGER yyyymmdd
     for freq, unit in [("month", "MONTH"), ("quarter", "QUARTER"), ("year", "YEAR"), ("day", "DAY")]:
         assert f", {unit})" in index_sql("RUS", "JPN", freq)
+
+
+def test_the_sql_compiles_without_google_libraries():
+    """Ibis's BigQuery compiler is sqlglot's dialect: printing the SQL imports no Google client library."""
+    code = ("import sys; from bilateral.measure.bigquery import index_sql; index_sql('RUS', 'JPN'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'google'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_quad_class_is_one_per_cameo_root():
