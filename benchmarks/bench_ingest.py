@@ -1,12 +1,14 @@
 """Ingest and index benchmark on a synthetic GDELT 2.0 export, as ratios measured in one run.
 
-(a) ingest throughput into the store; (b) the monthly RUS–JPN index on the resulting store;
-(c) a plain pandas baseline — read_csv of the columns it needs (its best case) + filter + groupby,
-the way common GDELT helpers work; (d) DuckDB's bare scan of the same file (count(*) over
-read_csv), the practical floor; and, for reference, (e) a plain load of the needed columns into a
-DuckDB table with no checks, which shows what storing alone costs over the scan. Peak memory of
-the ingest is measured in child processes for two file sizes (VmHWM).
-Usage: python benchmarks/bench_ingest.py [ROWS] (default 3,000,000).
+(a) ``Store.ingest`` of the file, clean, with 10 % of rows with a bad value and with 10 % of a
+wrong width, each into a fresh store, alternating with (d) DuckDB's bare scan of the same file
+(count(*) over read_csv), the practical floor, ``REPEAT`` times, medians of wall and CPU time
+(the CPU time of all the process's threads is what a loaded machine disturbs least); (b) the
+monthly RUS–JPN index on the resulting store; (c) a plain pandas baseline — read_csv of the
+columns it needs (its best case) + filter + groupby, the way common GDELT helpers work; and, for
+reference, (e) a plain load of the needed columns into a DuckDB table with no checks. Peak memory
+of the ingest is measured in child processes (VmHWM) for 0.3×, 1× and 3× ``ROWS``.
+Usage: python benchmarks/bench_ingest.py [ROWS] [REPEAT] (default 1,000,000 rows, 3 times).
 
 ``--before REV`` instead compares this code with a git revision (default ``2efabfd``, the commit
 before issue 11's reader), checked out into a temporary worktree and run from its ``src`` in child
@@ -54,9 +56,11 @@ print(json.dumps({"seconds": time.perf_counter() - start, "stored": result.store
 
 
 def timed(fn):
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds of the process's threads, value): CPU time is the figure a loaded
+    machine disturbs least."""
+    wall, cpu = time.perf_counter(), time.process_time()
     value = fn()
-    return time.perf_counter() - start, value
+    return time.perf_counter() - wall, time.process_time() - cpu, value
 
 
 def bare_scan(path: Path) -> int:
@@ -90,36 +94,61 @@ def child_ingest(store: Path, path: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main(rows: int) -> dict:
+def fresh_ingest(folder: Path, path: Path):
+    store = folder / "store.duckdb"
+    for suffix in ("", ".wal"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    with Store(store) as db:
+        return db.ingest(path, GDELT2)
+
+
+def main(rows: int, repeat: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         big = write(folder / "big.export.CSV", rows)
-        small = write(folder / "small.export.CSV", rows // 3)
+        files = {"clean": big, "10% bad values": damage(big, folder / "values.export.CSV", "value"),
+                 "10% wrong width": damage(big, folder / "width.export.CSV", "width")}
         size_mb = big.stat().st_size / 2**20
-        t_scan, counted = timed(lambda: bare_scan(big))
-        assert counted == rows
-        t_pandas, baseline = timed(lambda: pandas_baseline(big))
-        t_plain, _ = timed(lambda: plain_load(big, folder / "plain.duckdb"))
+        times: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(repeat):  # alternate, so the machine's load falls on all alike
+            wall, cpu, counted = timed(lambda: bare_scan(big))
+            assert counted == rows
+            times.setdefault("bare scan", []).append((wall, cpu))
+            for label, path in files.items():
+                wall, cpu, result = timed(lambda path=path: fresh_ingest(folder, path))
+                assert result.read == result.stored + result.quarantined + result.duplicates == rows
+                times.setdefault(label, []).append((wall, cpu))
+        median = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in times.items()}
+        t_pandas, _, baseline = timed(lambda: pandas_baseline(big))
+        t_plain, _, _ = timed(lambda: plain_load(big, folder / "plain.duckdb"))
         store_path = folder / "store.duckdb"
-        t_ingest, result = timed(lambda: Store(store_path).ingest(big))
-        assert result.stored + result.quarantined + result.duplicates == rows
+        fresh_ingest(folder, big)
         with Store(store_path, read_only=True) as store:
-            t_index, table = timed(lambda: dyad_index(store.table(), "RUS", "JPN", freq="month",
-                                                      start=date(2015, 1, 1), end=date(2020, 12, 31)))
+            t_index, _, table = timed(lambda: dyad_index(store.table(), "RUS", "JPN", freq="month",
+                                                         start=date(2015, 1, 1), end=date(2020, 12, 31)))
         assert np.array_equal(table["count"].to_numpy(), baseline["count"].reindex(table.index, fill_value=0))
-        memory_small = child_ingest(folder / "m1.duckdb", small)
-        memory_big = child_ingest(folder / "m2.duckdb", big)
-    figures = {
-        "rows": rows, "file_mb": round(size_mb), "bare_scan_s": t_scan, "plain_load_s": t_plain,
-        "pandas_s": t_pandas,
-        "ingest_s": t_ingest, "index_s": t_index,
-        "ingest_rows_per_s": rows / t_ingest,
-        "ingest_vs_bare_scan": t_ingest / t_scan,
-        "plain_load_vs_bare_scan": t_plain / t_scan,
-        "pandas_vs_ingest_plus_index": t_pandas / (t_ingest + t_index),
-        "pandas_vs_index": t_pandas / t_index,
-        "peak_mb_small": memory_small["peak_mb"], "peak_mb_big": memory_big["peak_mb"],
-    }
+        memory = {}
+        for share in (0.3, 1, 3):
+            n = int(rows * share)
+            path = big if share == 1 else write(folder / f"m{n}.export.CSV", n)
+            memory[n] = child_ingest(folder / f"m{n}.duckdb", path)["peak_mb"]
+            if path != big:
+                path.unlink()
+    scan_wall, scan_cpu = median["bare scan"]
+    figures: dict[str, float | int] = {"rows": rows, "file_mb": round(size_mb), "repeat": repeat}
+    for label, (wall, cpu) in median.items():
+        key = label.replace(" ", "_").replace("%", "pct")
+        figures[f"{key}_s"] = wall
+        figures[f"{key}_cpu_s"] = cpu
+        if label != "bare scan":
+            figures[f"{key}_vs_bare_scan"] = wall / scan_wall
+            figures[f"{key}_vs_bare_scan_cpu"] = cpu / scan_cpu
+        if label.startswith("10%"):
+            figures[f"{key}_vs_clean"] = wall / median["clean"][0]
+            figures[f"{key}_vs_clean_cpu"] = cpu / median["clean"][1]
+    figures.update({"plain_load_s": t_plain, "pandas_s": t_pandas, "index_s": t_index,
+                    "pandas_vs_index": t_pandas / t_index})
+    figures.update({f"peak_mb_{n}": mb for n, mb in memory.items()})
     return figures
 
 
@@ -193,8 +222,8 @@ if __name__ == "__main__":
         args = parser.parse_args()
         compare(args.before, args.rows, args.repeat)
         raise SystemExit
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000_000
-    figures = main(n)
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    figures = main(n, int(sys.argv[2]) if len(sys.argv) > 2 else 3)
     width = max(map(len, figures))
     for key, value in figures.items():
         print(f"{key:<{width}}  {value:,.2f}" if isinstance(value, float) else f"{key:<{width}}  {value:,}")
