@@ -305,8 +305,8 @@ def test_relations_draws_the_latent_index_and_follows_the_range(data_server, wat
     page = watched.page
     ready(page, f"{data_server}/relations")
     page.wait_for_selector("#plot-latent .main-svg")
-    assert page.locator("#plot-latent .legendtext").all_text_contents()[:3] == ["90 % band", "relation index",
-                                                                              "key events"]
+    assert {"90 % band", "relation index", "key events"} <= set(page.locator("#plot-latent .legendtext")
+                                                                .all_text_contents())
     ticks = page.locator("#plot-latent .xtick").all_text_contents()
     page.locator('input[name="from"]').fill("1990-01")
     page.locator('input[name="to"]').fill("1999-12")

@@ -141,7 +141,7 @@ def fan_figure(res: ScenarioResult) -> go.Figure:
     """The measured index, then each scenario's relation (median, 90 % band); shocks as lines."""
     fig = go.Figure()
     hist = res.history
-    fig.add_trace(go.Scatter(x=hist.index.astype(str), y=hist.to_numpy(), name="measured",
+    fig.add_trace(go.Scatter(x=list(hist.index.year), y=hist.to_numpy(), name="measured",
                              line={"color": "#1e3a8a"}))
     names = {BASELINE: "no new shock", EDITED: "your scenario"}
     for out in res.runs.outcomes:
@@ -149,23 +149,24 @@ def fan_figure(res: ScenarioResult) -> go.Figure:
         if out.fan.empty:  # 0 by construction: nothing simulated
             continue
         f = out.fan
-        fig.add_trace(go.Scatter(x=list(f["period"]) + list(f["period"][::-1]),
+        years = [int(p) for p in f["period"]]  # yearly periods: a numeric axis, like the shocks' years
+        fig.add_trace(go.Scatter(x=years + years[::-1],
                                  y=list(f["high_0.9"]) + list(f["low_0.9"][::-1]), fill="toself", line={"width": 0},
                                  fillcolor=f"rgba({int(colour[1:3], 16)},{int(colour[3:5], 16)},"
                                            f"{int(colour[5:7], 16)},0.15)",
                                  name=f"{names[out.id]}: 90 % band", hoverinfo="skip", legendgroup=out.id))
-        fig.add_trace(go.Scatter(x=f["period"], y=f["median"], name=f"{names[out.id]}: median",
+        fig.add_trace(go.Scatter(x=years, y=f["median"], name=f"{names[out.id]}: median",
                                  line={"color": colour, "dash": "dash" if out.id == BASELINE else "solid"},
                                  legendgroup=out.id))
     for s in res.shocks:
-        fig.add_vline(x=str(s.year), line={"color": "#a16207", "dash": "dot", "width": 1})
+        fig.add_vline(x=s.year, line={"color": "#a16207", "dash": "dot", "width": 1})
     if res.shocks:
         fig.add_trace(go.Scatter(
-            x=[str(s.year) for s in res.shocks], y=[float(np.nanmax(hist.to_numpy()))] * len(res.shocks),
+            x=[s.year for s in res.shocks], y=[float(np.nanmax(hist.to_numpy()))] * len(res.shocks),
             mode="markers", marker={"symbol": "triangle-down", "size": 10, "color": "#a16207"}, name="your shocks",
             customdata=[_label(s) for s in res.shocks], hovertemplate="%{x}: %{customdata}<extra></extra>"))
     fig.update_layout(template="plotly_white", height=380, margin={"l": 50, "r": 20, "t": 30, "b": 40},
-                      yaxis_title="relation index", legend={"orientation": "h", "y": -0.2})
+                      yaxis_title="relation index", xaxis_title="year", legend={"orientation": "h", "y": -0.2})
     return fig
 
 

@@ -34,7 +34,7 @@ def serve(
     queue: Annotated[int, typer.Option(min=0, max=256, help="Requests that may wait for a worker (then 429).")] = 8,
     timeout: Annotated[float, typer.Option(min=1, max=600, help="Per-request time limit in seconds.")] = 30.0,
 ) -> None:
-    """Serve the dashboard: overview, relations, evidence, live negotiation, case and data pages."""
+    """Serve the dashboard: overview, relations, evidence, live negotiation, dynamics, case and data pages."""
     import uvicorn
 
     from bilateral.web import create_app
