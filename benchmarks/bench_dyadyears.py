@@ -1,15 +1,19 @@
 """All-pairs dyad-years benchmark: every COW directed dyad-year 1816–2020 with ten steps, built by
 ``bilateral.dyadyears`` (one DuckDB query) and by plain pandas merges of the same step tables, in
-one run, as a ratio; each side's peak memory (VmHWM) measured in a child process of its own.
+one run, as a ratio; each side's peak memory (VmHWM) and CPU time measured in a child process of
+its own. The two sides alternate, ``--repeat`` times (default 3), and the medians are reported.
 
 Ten steps: contiguity, minimum distance, capital distance, COW and ATOP alliances, COW MIDs, COW
 trade, joint IGOs, rivalries, democracy (both states) and national capabilities (both states).
-Usage: BILATERAL_DATA=../shared/data python benchmarks/bench_dyadyears.py
+Usage: BILATERAL_DATA=../shared/data python benchmarks/bench_dyadyears.py [--repeat N]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
 
@@ -17,7 +21,7 @@ STEPS = ("contiguity", "mindist", "capital_distance", "alliances", "mids", "trad
          "democracy", "nmc")
 
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from bilateral.measure import yearsteps
 from bilateral.measure.dyadyears import dyadyears, _state_years
 from bilateral.data.paths import data_dir
@@ -55,10 +59,12 @@ else:
                 frame.loc[inside, name_] = frame.loc[inside, name_].fillna(0)
     frame = frame.sort_values(["ccode1", "ccode2", "year"], ignore_index=True)
 seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_SELF)
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
-checksum = float(frame["distance.capitals"].sum()) + float(frame["trade.total"].sum())
-print(json.dumps({"seconds": seconds, "built": built, "rows": len(frame), "columns": frame.shape[1],
-                  "peak_mb": peak / 1024, "checksum": checksum}))
+checksum = sum(float(frame[c].astype("float64").sum()) for c in ("distance.capitals", "trade.total", "mid.onsets"))
+print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "built": built, "rows": len(frame),
+                  "columns": frame.shape[1], "peak_mb": peak / 1024, "checksum": checksum,
+                  "result_mb": frame.memory_usage(deep=True).sum() / 2**20}))
 """
 
 
@@ -68,15 +74,33 @@ def run(engine: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def summary(runs: list[dict]) -> dict:
+    """Medians of the timed figures; the table's shape and checksum must agree across runs."""
+    first = runs[0]
+    assert all(r["rows"] == first["rows"] and r["checksum"] == first["checksum"] for r in runs)
+    timed = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "cpu", "peak_mb")}
+    built = [r["built"] for r in runs if r["built"] is not None]
+    return {**first, **timed, "built": statistics.median(built) if built else None,
+            "runs": ", ".join(f"{r['seconds']:.1f}" for r in runs)}
+
+
 def main() -> None:
-    duck, plain = run("duckdb"), run("pandas")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each side (medians reported)")
+    runs: dict[str, list[dict]] = {"duckdb": [], "pandas": []}
+    for _ in range(parser.parse_args().repeat):
+        for engine in runs:
+            runs[engine].append(run(engine))
+    duck, plain = summary(runs["duckdb"]), summary(runs["pandas"])
     assert duck["rows"] == plain["rows"] and abs(duck["checksum"] - plain["checksum"]) < 1e-6 * abs(plain["checksum"])
-    print(f"{'':22} {'rows':>10} {'columns':>8} {'time':>8} {'peak memory':>12}")
+    print(f"load average {os.getloadavg()[0]:.1f}; medians of {len(runs['duckdb'])} alternating runs")
+    print(f"{'':22} {'rows':>10} {'columns':>8} {'time':>8} {'cpu':>8} {'peak memory':>12} {'result':>9}")
     for name, r in (("bilateral.dyadyears", duck), ("pandas merges", plain)):
-        print(f"{name:22} {r['rows']:>10,} {r['columns']:>8} {r['seconds']:>7.1f}s {r['peak_mb']:>10,.0f} MB")
+        print(f"{name:22} {r['rows']:>10,} {r['columns']:>8} {r['seconds']:>7.1f}s {r['cpu']:>7.1f}s "
+              f"{r['peak_mb']:>9,.0f} MB {r['result_mb']:>6,.0f} MB   runs: {r['runs']}")
     print(f"pandas: {plain['built']:.1f} s of its time builds the step tables (the same builders)")
-    ratio, memory = plain["seconds"] / duck["seconds"], duck["peak_mb"] / plain["peak_mb"]
-    print(f"speed-up {ratio:.2f}×, memory {memory:.2f}× pandas")
+    ratio, cpu = plain["seconds"] / duck["seconds"], plain["cpu"] / duck["cpu"]
+    print(f"speed-up {ratio:.2f}× (cpu {cpu:.2f}×), memory {duck['peak_mb'] / plain['peak_mb']:.2f}× pandas")
 
 
 if __name__ == "__main__":

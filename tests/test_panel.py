@@ -103,6 +103,26 @@ def test_leaders_periods_and_triads(yearly):
     assert yearly.loc["1996", "mid.ongoing@JPN-KOR"] == 1  # the 1996 Dokdo/Takeshima dispute
 
 
+def test_the_china_factor_claims_have_yearly_series_without_events(yearly):
+    """H46, H48 and H50 name triad series of the yearly panel: each series and predictor has data
+    in the test's years, so the claims get a verdict where the event store is missing."""
+    from bilateral.case import builtin_cases, load_case
+
+    case = load_case(builtin_cases()["russia-japan"])
+    tests = {h.id: h.test for h in case.hypotheses if h.id in ("H46", "H48", "H50")}
+    assert len(tests) == 3
+    for hid, test in tests.items():
+        assert test.freq == "Y" and "events.net_cooperation_norm" in test.series, hid
+        years = yearly.loc[str(test.between[0].year):str(test.between[1].year)]
+        for ref in [s for s in test.series if not s.startswith("events.")] + list(test.predictors):
+            assert years[ref].notna().sum() >= 20, (hid, ref)
+    assert tests["H46"].predictors == ["unga.agreement@RUS-CHN"]
+    assert tests["H48"].expect == "positive" and tests["H50"].expect == "negative"  # opposite readings
+    # Japan's disputes with China and South Korea vary in 1992–2014 (else no slope can be estimated)
+    window = yearly.loc["1992":"2014"]
+    assert window["mid.ongoing@JPN-CHN"].sum() == 13 and window["mid.ongoing@JPN-KOR"].sum() == 6
+
+
 def test_monthly_panel(monthly):
     assert str(monthly.index.freqstr) == "M" and len(monthly) == 29 * 12
     assert monthly.loc["1987-11", "opinion.dislike_russia"] == 50.1
