@@ -108,8 +108,9 @@ def test_parts_are_computed_once(counted):
 def test_report_headline_comes_from_the_parts(counted):
     analysis, report, *_ = counted
     counts = analysis.evidence.counts()
-    line = next(x for x in report.headline if x.startswith("Evidence:"))
-    assert f"{counts['supported']} claims supported, {counts['contradicted']} contradicted" in line
+    line = next(x for x in report.headline if x.startswith("Evidence"))
+    total = sum(counts.values())
+    assert f"{total} claims: {counts['supported']} supported, {counts['contradicted']} contradicted" in line
     assert sum(counts.values()) == len(analysis.case.hypotheses)
     html = report.path.read_text(encoding="utf-8")
     assert "In 60 simulated negotiations" in html

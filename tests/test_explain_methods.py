@@ -219,3 +219,17 @@ def test_a_supported_driver_shows_the_test_that_supports_it():
     row = drivers(tests, verdicts, case).set_index("factor").loc[factor]
     assert row["status"] == "supported" and row["series"] == f"unga.agreement ({first})"
     assert row["effect_sd"] == 0.5
+
+
+def test_what_moves_names_factors_decided_by_one_test_together():
+    import pandas as pd
+
+    from bilateral.explain.drivers import what_moves
+
+    table = pd.DataFrame({
+        "name": ["Distrust", "Syndrome", "Sanctions"], "status": ["supported"] * 3, "tests": [1, 1, 1],
+        "series": ["unga.agreement (H09)", "unga.agreement (H09)", "trade.exports (H30)"],
+        "effect_sd": [-1.88, -1.88, 0.7], "mde_sd": [1.2, 1.2, 0.5]})
+    text = what_moves(table)
+    assert "Distrust and Syndrome (one test for all 2: -1.88 SD on unga.agreement (H09))" in text
+    assert "Sanctions (+0.70 SD on trade.exports (H30))" in text and text.count("H09") == 1

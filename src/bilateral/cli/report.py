@@ -35,12 +35,11 @@ def report(
 
     if output.exists() and not output.is_dir():
         raise BilateralError(f"--output {output}: that is a file — name a folder for the report")
-    analysis = Analysis(case, store=store, rng=seed, runs=runs,
+    analysis = Analysis(case, store=store, rng=seed, runs=runs, progress=err_console,
                         skip=[part.strip() for part in skip.split(",") if part.strip()])
     if ingest and os.environ.get(ENV_VAR, "").strip() and (data_dir() / "events").is_dir():
         _ingest_found(analysis.store_path)
-    with console.status("measuring, testing the hypotheses and simulating the negotiation…"):
-        report = write_report(analysis, output)
+    report = write_report(analysis, output)  # each part draws its line of progress on stderr
     console.print(f"[bold]{analysis.case.info.title}[/bold]")
     for line in report.headline:
         console.print(f"• {line}", highlight=False)

@@ -71,7 +71,18 @@ def drivers(tests: pd.DataFrame, verdicts: pd.DataFrame, case: Case) -> pd.DataF
 
 
 def _named(rows: pd.DataFrame) -> str:
-    return ", ".join(f"{r.name} ({r.effect_sd:+.2f} SD on {r.series})" for r in rows.itertuples())
+    """Factors with their deciding test; factors decided by the same test are named together once."""
+    shared: dict[tuple[str, float], list[str]] = {}
+    for r in rows.itertuples():
+        shared.setdefault((r.series, r.effect_sd), []).append(r.name)
+    parts = []
+    for (series, effect), names in shared.items():
+        if len(names) == 1:
+            parts.append(f"{names[0]} ({effect:+.2f} SD on {series})")
+        else:
+            parts.append(f"{', '.join(names[:-1])} and {names[-1]} (one test for all {len(names)}: "
+                         f"{effect:+.2f} SD on {series})")
+    return "; ".join(parts)
 
 
 def what_moves(table: pd.DataFrame) -> str:

@@ -56,7 +56,7 @@ def evidence_line(evidence: Any) -> str:
         return f"Evidence: not evaluated — {evidence.reason}"
     s = evidence.summary()
     c = s["counts"]
-    line = (f"Evidence: {c['supported']} claims supported, {c['contradicted']} contradicted, "
+    line = (f"Evidence on {sum(c.values())} claims: {c['supported']} supported, {c['contradicted']} contradicted, "
             f"{c['inconclusive']} inconclusive, {c['no data']} without data")
     line += " — contradicted: " + ", ".join(s["contradicted"]) if s["contradicted"] else ""
     return line + (f". {s['what_moves']}" if s.get("what_moves") else "")
