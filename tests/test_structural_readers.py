@@ -154,3 +154,32 @@ def test_gdelt_graph_monthly_sums():
     monthly = forward.groupby(forward.index.to_period("M")).sum()
     assert round(monthly["2019-01"]) == 4581
     assert round(monthly["2022-02"]) == -1456
+
+
+def test_parsed_r_files_are_kept_on_disk(shared, tmp_path, monkeypatch):
+    """A file parsed once is read back from parquet by a later process (a cleared in-process
+    cache here) without pyreadr, equal to the parse; what parquet cannot store is not kept."""
+    import pyreadr
+
+    from bilateral.data.structural import files
+
+    monkeypatch.setattr(files, "user_cache_path", lambda name: tmp_path / name)
+    file = shared / "data" / "peacesciencer" / "cow_majors.rda"
+    rows = len(pyreadr.read_r(file)["cow_majors"])
+    files._read_rda.cache_clear()
+    parsed = files.read_rda(file, "cow_majors", ["ccode", "styear", "endyear"])
+    assert len(list((tmp_path / "bilateral" / "rda").glob("*.json"))) == 1
+
+    def no_parse(path):
+        raise AssertionError(f"{path} parsed again")
+
+    monkeypatch.setattr(pyreadr, "read_r", no_parse)
+    files._read_rda.cache_clear()
+    again = files.read_rda(file, "cow_majors", ["ccode", "styear", "endyear"])
+    pd.testing.assert_frame_equal(again, parsed)
+    assert len(again) == rows
+    # a column of mixed text and numbers cannot be stored as parquet: nothing is kept
+    manifest = tmp_path / "other.json"
+    files._keep_parsed(manifest, {"x": pd.DataFrame({"mixed": ["a", 1.5]})})
+    assert not manifest.exists() and files._load_parsed(manifest) is None
+    files._read_rda.cache_clear()
