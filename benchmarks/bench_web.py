@@ -178,7 +178,7 @@ def main() -> int:
     parser.add_argument("--share", type=float, default=0.3, help="share of simulations in the mix")
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds allowed for the whole load")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--startup", type=int, default=3, help="start-ups timed per variant (0: none)")
+    parser.add_argument("--startup", type=int, default=0, help="start-ups timed per variant (default none)")
     parser.add_argument("--no-load", action="store_true", help="time the start-ups only")
     args = parser.parse_args()
     if args.startup:
