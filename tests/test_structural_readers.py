@@ -183,3 +183,25 @@ def test_parsed_r_files_are_kept_on_disk(shared, tmp_path, monkeypatch):
     files._keep_parsed(manifest, {"x": pd.DataFrame({"mixed": ["a", 1.5]})})
     assert not manifest.exists() and files._load_parsed(manifest) is None
     files._read_rda.cache_clear()
+
+
+def test_gdelt_pair_scores_are_kept_on_disk(shared, tmp_path, monkeypatch):
+    """The daily matrices are unzipped once: a later process gets the same scores from disk."""
+    from datetime import date
+
+    from bilateral.data.structural import files, gdelt_graph
+
+    monkeypatch.setattr(files, "user_cache_path", lambda name: tmp_path / name)
+    first = s.read_gdelt_graph([("RUS", "JPN")], date(2019, 1, 1), date(2019, 12, 31))
+    gdelt_graph._scores.cache_clear()
+
+    def no_unzip(file, size):
+        raise AssertionError(f"{file} unzipped again")
+
+    monkeypatch.setattr(gdelt_graph, "read_matrix", no_unzip)
+    again = s.read_gdelt_graph([("RUS", "JPN")], date(2019, 1, 1), date(2019, 12, 31))
+    pd.testing.assert_frame_equal(again, first)
+    assert len(first) > 300 and first["date"].dt.year.eq(2019).all()
+    with pytest.raises(AssertionError, match="unzipped again"):  # other pairs are not in the kept table
+        s.read_gdelt_graph([("RUS", "CHN")], date(2019, 1, 1), date(2019, 12, 31))
+    gdelt_graph._scores.cache_clear()

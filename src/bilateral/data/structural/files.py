@@ -91,6 +91,20 @@ def _read_rda(path: str, size: int, mtime: int) -> dict[str, pd.DataFrame]:
     return objects
 
 
+def kept(key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``build()``, kept on disk like the parsed R files under ``key`` (which must name everything
+    the result depends on: files with their sizes and times, arguments, the code's version)."""
+    versions = f"{pd.__version__}|{pyarrow.__version__}"
+    name = hashlib.sha1(f"{key}|{versions}".encode()).hexdigest()[:20]
+    manifest = user_cache_path("bilateral") / "rda" / f"{name}.json"
+    objects = _load_parsed(manifest)
+    if objects is not None and list(objects) == ["frame"]:
+        return objects["frame"]
+    frame = build()
+    _keep_parsed(manifest, {"frame": frame})
+    return frame
+
+
 def _parsed(path: str, size: int, mtime: int) -> Path:
     """The manifest of an R data file's objects kept on disk (see the module doc)."""
     versions = f"{pyreadr.__version__}|{pd.__version__}|{pyarrow.__version__}"

@@ -8,6 +8,7 @@ of events between them, plus small weights for the number of sources and article
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bilateral.data.paths import data_dir, locate
-from bilateral.data.structural.files import read_csv, reader
+from bilateral.data.structural.files import kept, read_csv, reader
 from bilateral.errors import BilateralError
 
 DATASET = "gdelt-graph"
@@ -69,7 +70,8 @@ def read_gdelt_graph(pairs: Iterable[tuple[str, str]], start: date | None = None
     """Daily scores of the given pairs: ``date, iso3_1, iso3_2, score`` (one row per pair and day
     with a file; days without a file are absent, not zero). ``root`` overrides the data directory.
 
-    Results are cached for the process by folder, its modification time, pairs and dates.
+    Results are cached for the process by folder, its modification time, pairs and dates, and on
+    disk (:func:`~bilateral.data.structural.files.kept`) by every daily file's name, size and time.
     """
     base = root if root is not None else data_dir()
     locate(DATASET, "gdelt-graph/country_codes_clean.csv", base)
@@ -91,10 +93,19 @@ def _scores(base: str, stamp: int, pairs: tuple[tuple[str, str], ...], start: da
     rows, cols = ([position[p[k]] for p in pairs] for k in (0, 1))
     days = {d: f for d, f in network_files(root).items()
             if (start is None or d >= start) and (end is None or d <= end)}
-    records = []
-    for day, file in days.items():
-        values = read_matrix(file, len(codes))[rows, cols]
-        records.extend((day, a, b, float(v)) for (a, b), v in zip(pairs, values, strict=True))
-    frame = pd.DataFrame(records, columns=["date", "iso3_1", "iso3_2", "score"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame
+
+    def build() -> pd.DataFrame:
+        records = []
+        for day, file in days.items():
+            values = read_matrix(file, len(codes))[rows, cols]
+            records.extend((day, a, b, float(v)) for (a, b), v in zip(pairs, values, strict=True))
+        frame = pd.DataFrame(records, columns=["date", "iso3_1", "iso3_2", "score"])
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
+    # unzipping thousands of daily matrices takes seconds: the pairs' scores are kept on disk,
+    # keyed by every file's name, size and time, the codes, the pairs and this module's code
+    stats = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in days.values()]
+    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha1(repr((stats, codes, pairs)).encode()).hexdigest()
+    return kept(f"gdelt_graph|{Path(base).resolve()}|{digest}|{code}", build)
