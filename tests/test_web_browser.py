@@ -1,7 +1,7 @@
 """The dashboard in a real browser: Playwright driving the system Chromium (no browser download).
 
 Each page loads without a script or CSP error, a changed input changes the result, no request
-leaves 127.0.0.1, and screenshots are kept under the test's ``tmp_path``.
+leaves 127.0.0.1, and screenshots are kept (in ``$BILATERAL_SCREENSHOTS``, else under the test's ``tmp_path``).
 """
 
 from __future__ import annotations
@@ -82,13 +82,21 @@ class Watched:
 
 
 @pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where the screenshots go: ``$BILATERAL_SCREENSHOTS`` (kept, e.g. as CI artifacts) or the test's tmp_path."""
+    folder = Path(os.environ.get("BILATERAL_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def watched(browser):
     w = Watched(browser)
     yield w
     w.close()
 
 
-def test_overview_draws_its_figures_offline(server, watched, tmp_path):
+def test_overview_draws_its_figures_offline(server, watched, shots):
     page = watched.page
     page.goto(f"{server}/overview")
     page.wait_for_selector("#plot-timeline .main-svg")
@@ -96,8 +104,8 @@ def test_overview_draws_its_figures_offline(server, watched, tmp_path):
         "How good are relations, and when were they best?", "Which factors move them?",
         "Is a breakthrough possible?"]
     assert page.locator("#plot-timeline .scatterlayer .point").count() > 100
-    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
-    assert (tmp_path / "overview.png").stat().st_size > 10_000
+    page.screenshot(path=str(shots / "overview.png"), full_page=True)
+    assert (shots / "overview.png").stat().st_size > 10_000
     watched.check()
 
 
@@ -105,7 +113,7 @@ def forecast_text(page) -> str:
     return page.locator("#forecast tbody").inner_text()
 
 
-def test_negotiation_updates_when_an_input_changes(server, watched, tmp_path):
+def test_negotiation_updates_when_an_input_changes(server, watched, shots):
     page = watched.page
     page.goto(f"{server}/negotiation?runs=200&model=compromise,eum")
     page.wait_for_selector("#plot-winsets .main-svg")
@@ -129,7 +137,7 @@ def test_negotiation_updates_when_an_input_changes(server, watched, tmp_path):
     assert int(last) > 0
     rounds.evaluate("el => { el.value = 0; el.dispatchEvent(new Event('input', {bubbles: true})); }")
     assert page.locator("#round-label").inner_text().startswith("round 0 of")
-    page.screenshot(path=str(tmp_path / "negotiation.png"), full_page=True)
+    page.screenshot(path=str(shots / "negotiation.png"), full_page=True)
     # the URL is the state: opening it again shows the same result
     page.goto(page.url)
     page.wait_for_selector("#plot-winsets .main-svg")
@@ -151,7 +159,7 @@ def test_bad_input_shows_a_message_not_a_result(server, watched):
     assert watched.outside == []
 
 
-def test_case_page_sorts_when_the_select_changes(server, watched, tmp_path):
+def test_case_page_sorts_when_the_select_changes(server, watched, shots):
     page = watched.page
     page.goto(f"{server}/case?table=factors")
     first = page.locator("#records tbody tr").first.inner_text()
@@ -166,7 +174,7 @@ def test_case_page_sorts_when_the_select_changes(server, watched, tmp_path):
     assert page.locator("#records tbody tr").first.inner_text() != by_domain
     page.goto(f"{server}/case")
     page.wait_for_selector("#plot-timeline .main-svg")
-    page.screenshot(path=str(tmp_path / "case.png"))
+    page.screenshot(path=str(shots / "case.png"))
     watched.check()
 
 
@@ -181,7 +189,7 @@ def test_every_page_loads_with_the_navigation(server, watched, path):
     watched.check()
 
 
-def test_overview_follows_the_case_picker(server, watched, tmp_path):
+def test_overview_follows_the_case_picker(server, watched, shots):
     page = watched.page
     page.goto(f"{server}/overview")
     title = page.locator("h1").inner_text()
@@ -191,11 +199,11 @@ def test_overview_follows_the_case_picker(server, watched, tmp_path):
     with page.expect_navigation():
         page.locator('select[name="case"]').select_option(other[0])
     assert f"case={other[0]}" in page.url and page.locator("h1").inner_text() != title
-    page.screenshot(path=str(tmp_path / "overview-other-case.png"))
+    page.screenshot(path=str(shots / "overview-other-case.png"))
     watched.check()
 
 
-def test_evidence_filters_when_the_status_changes(server, watched, tmp_path):
+def test_evidence_filters_when_the_status_changes(server, watched, shots):
     page = watched.page
     ready(page, f"{server}/evidence")
     if page.locator("#reason").count():
@@ -208,21 +216,21 @@ def test_evidence_filters_when_the_status_changes(server, watched, tmp_path):
     assert "status=" + chosen.replace(" ", "+") in page.url
     shown = page.locator("#verdicts tbody td:nth-child(3)").all_inner_texts()
     assert shown == [chosen] * statuses.count(chosen)
-    page.screenshot(path=str(tmp_path / "evidence.png"), full_page=True)
+    page.screenshot(path=str(shots / "evidence.png"), full_page=True)
     page.goto(f"{server}/evidence")
     page.locator("#verdicts tbody tr a").first.click()
     page.wait_for_load_state()
     assert "/evidence/" in page.url and page.locator("h1").count() == 1
-    page.screenshot(path=str(tmp_path / "claim.png"), full_page=True)
+    page.screenshot(path=str(shots / "claim.png"), full_page=True)
     watched.check()
 
 
-def test_data_page_lists_the_datasets(server, watched, tmp_path):
+def test_data_page_lists_the_datasets(server, watched, shots):
     page = watched.page
     page.goto(f"{server}/data")
     assert page.locator("table").first.locator("tbody tr").count() > 3
     assert "bilateral data pull" in page.locator("main").inner_text()
-    page.screenshot(path=str(tmp_path / "data.png"), full_page=True)
+    page.screenshot(path=str(shots / "data.png"), full_page=True)
     watched.check()
 
 
@@ -268,7 +276,7 @@ def ready(page, url: str, timeout: float = 900.0) -> None:
     page.goto(url)
 
 
-def test_dynamics_builder_adds_and_removes_a_shock(data_server, watched, tmp_path):
+def test_dynamics_builder_adds_and_removes_a_shock(data_server, watched, shots):
     page = watched.page
     ready(page, f"{data_server}/dynamics?paths=300&years=15")
     page.wait_for_selector("#plot-scenario_fan .main-svg")
@@ -287,7 +295,7 @@ def test_dynamics_builder_adds_and_removes_a_shock(data_server, watched, tmp_pat
     assert moved != p and any(moved[("edited", m)] != moved[("baseline", m)] for s, m in moved if s == "edited")
     marks = page.locator("#plot-scenario_fan .scatterlayer .trace").count()
     assert marks >= 5  # measured, two bands, two medians (and the shock markers)
-    page.screenshot(path=str(tmp_path / "dynamics.png"), full_page=True)
+    page.screenshot(path=str(shots / "dynamics.png"), full_page=True)
     # the URL is the state: opening it again shows the same numbers
     page.goto(page.url)
     assert {tuple(r[:2]): r[2] for r in (row.split("\t") for row in cells.all_inner_texts())} == moved
@@ -301,7 +309,7 @@ def test_dynamics_builder_adds_and_removes_a_shock(data_server, watched, tmp_pat
     assert watched.outside == []
 
 
-def test_relations_draws_the_latent_index_and_follows_the_range(data_server, watched, tmp_path):
+def test_relations_draws_the_latent_index_and_follows_the_range(data_server, watched, shots):
     page = watched.page
     ready(page, f"{data_server}/relations")
     page.wait_for_selector("#plot-latent .main-svg")
@@ -315,5 +323,5 @@ def test_relations_draws_the_latent_index_and_follows_the_range(data_server, wat
     assert "from=1990-01" in page.url and "to=1999-12" in page.url
     page.wait_for_selector("#plot-latent .main-svg")
     assert page.locator("#plot-latent .xtick").all_text_contents() != ticks
-    page.screenshot(path=str(tmp_path / "relations.png"), full_page=True)
+    page.screenshot(path=str(shots / "relations.png"), full_page=True)
     watched.check()
