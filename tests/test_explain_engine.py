@@ -183,7 +183,8 @@ def test_a_given_source_is_asked_once_per_table_and_no_store_is_opened(faked):
     source, table = faked
     assert source.calls and max(source.calls.values()) == 1
     assert {k[1] for k in source.calls if k[0] == "panel"} == {"Y", "M"}
-    assert ("event_index", "RUS", "JPN", "Q") in source.calls and ("event_index", "JPN", "CHN", "Q") in source.calls
+    # the case dyad's index and a third party's (the China factor's claims name RUS–CHN)
+    assert ("event_index", "RUS", "JPN", "Q") in source.calls and ("event_index", "RUS", "CHN", "Y") in source.calls
     ran = table[table["status"] != "no data"]
     assert len(ran) >= 70 and {"fake_panel", "fake_events"} <= set(table.attrs["sources"])
     assert (table.loc[table["series"].str.startswith("events."), "status"] != "no data").all()
