@@ -364,6 +364,17 @@ def test_relations_from_a_store_within_fifty_years(tmp_path, case):
         dash.shutdown()
 
 
+@pytest.mark.parametrize(("query", "message"), [
+    ({"from": "abcd"}, "from: 'abcd' is not a year or month — write YYYY or YYYY-MM"),
+    ({"to": "2020-13"}, "to: '2020-13' is not a year or month"),
+    ({"from": "1900", "to": "2020"}, "to: 121.0 years asked — give a range of at most 50 years"),
+    ({"from": "2000", "to": "1990"}, "from: 2000-01 is after to=1990-12 — give from ≤ to"),
+])
+def test_a_bad_date_range_is_a_400_even_without_a_store(client, query, message):
+    response = client.get("/relations", params=query)
+    assert response.status_code == 400 and unescape(error_message(response.text)).startswith(message)
+
+
 def test_relations_without_a_store_says_what_to_do(client):
     dash = client.app.state.dashboard
     dash.compute(("index", CASE, "RUS", "JPN", "M"), dash.analysis(CASE).event_index, "RUS", "JPN", "M").exception(

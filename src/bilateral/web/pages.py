@@ -66,6 +66,12 @@ async def relations(dash: Dashboard, query: Mapping[str, str]) -> dict[str, Any]
         raise inputs.BadInput("b", f"{b} is also side a — choose two different countries")
     freq = inputs.choice(query, "freq", tuple(inputs.FREQS), "M")
     source = inputs.choice(query, "source", ("events", "panel"), "events")
+    # a bad or too long range is a 400 even when there is no table to cut
+    if query.get("from", "").strip() and query.get("to", "").strip():
+        inputs.span(query, "", "")
+    else:
+        for end in ("from", "to"):
+            inputs.month(query, end)
     context: dict[str, Any] = {"a": a, "b": b, "freq": freq, "source": source, "freqs": inputs.FREQS,
                                "metrics": [], "metric": "", "figures": {}, "columns": [], "rows": [],
                                "reason": "", "span": None, "pending": False, "latent_reason": ""}
