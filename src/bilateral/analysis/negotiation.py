@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from bilateral.analysis.result import Result, _cited
@@ -17,6 +18,7 @@ from bilateral.case import Case
 
 COLOURS = {"compromise": "#1f77b4", "nash": "#2ca02c", "eum": "#d62728", "smp": "#9467bd"}
 STATE_COLOURS = ("#b22222", "#1e3a8a", "#6b7280", "#a16207")
+ACTOR_COLOURS = tuple(plotly.colors.qualitative.Dark24)
 
 
 def distribution_figure(mc: Any) -> go.Figure:
@@ -55,11 +57,17 @@ def winset_figure(sh: Any, rat: Any, outcomes: dict[str, Any] | None = None, cas
             fig.add_trace(go.Bar(x=[w.high - w.low], base=[w.low], y=[w.state], orientation="h",
                                  marker_color=colour, opacity=0.45, name=f"W {w.state}",
                                  hovertemplate=f"W_{w.state} = [{w.low:g}, {w.high:g}]<extra></extra>"))
-        idx = [sh.actor.index(a) for a in w.ratifiers]
-        fig.add_trace(go.Scatter(x=sh.position[idx], y=[w.state] * len(idx), mode="markers+text",
-                                 text=list(w.ratifiers), textposition="top center", name=f"{w.state} veto players",
+        at: dict[float, list[str]] = {}
+        for a in w.ratifiers:
+            at.setdefault(float(sh.position[sh.actor.index(a)]), []).append(a)
+        ideals = sorted(at)
+        fig.add_trace(go.Scatter(x=ideals, y=[w.state] * len(ideals), mode="markers+text",
+                                 text=["<br>".join(at[x]) for x in ideals], name=f"{w.state} veto players",
+                                 textposition=["top center" if i % 2 == 0 else "bottom center"
+                                               for i in range(len(ideals))],
+                                 customdata=[", ".join(at[x]) for x in ideals],
                                  marker={"color": colour, "size": 10, "symbol": "diamond"},
-                                 hovertemplate="%{text}: ideal %{x:g}<extra></extra>"))
+                                 hovertemplate="%{customdata}: ideal %{x:g}<extra></extra>"))
     if not rat.empty:
         fig.add_trace(go.Bar(x=[rat.high - rat.low], base=[rat.low], y=[rows[-1]], orientation="h",
                              marker_color="#15803d", opacity=0.7, name="Z",
@@ -82,16 +90,18 @@ def winset_figure(sh: Any, rat: Any, outcomes: dict[str, Any] | None = None, cas
 
 
 def trace_figure(outcome: Any) -> go.Figure:
-    """An iterative model's positions round by round, with the median and weighted mean."""
+    """An iterative model's positions round by round, with the median and weighted mean; each actor
+    has a colour of its own (plotly's 24-colour Dark24, then dotted lines past 24 actors)."""
     trace = outcome.trace if outcome.trace is not None else pd.DataFrame({"round": [0]})
     fig = go.Figure()
-    for column in trace.columns:
-        if column == "round":
-            continue
+    actors = [c for c in trace.columns if c not in ("round", "median", "mean")]
+    for column in [*actors, *(c for c in ("median", "mean") if c in trace.columns)]:
         summary = column in ("median", "mean")
+        k = actors.index(column) if not summary else 0
+        dash = "dash" if column == "mean" else "dot" if k >= len(ACTOR_COLOURS) else "solid"
         fig.add_trace(go.Scatter(x=trace["round"], y=trace[column], mode="lines", name=column,
-                                 line={"width": 4 if summary else 1.2, "dash": "dash" if column == "mean" else "solid",
-                                       "color": "#111" if summary else None},
+                                 line={"width": 4 if summary else 1.2, "dash": dash,
+                                       "color": "#111" if summary else ACTOR_COLOURS[k % len(ACTOR_COLOURS)]},
                                  hovertemplate=f"{column}: %{{y:.1f}} (round %{{x}})<extra></extra>"))
     fig.update_layout(template="plotly_white", height=460, xaxis_title="round", yaxis_title="position",
                       margin={"l": 60, "r": 20, "t": 30, "b": 40})

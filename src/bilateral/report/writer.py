@@ -25,6 +25,7 @@ from bilateral.case import Case
 from bilateral.report.headline import headline
 from bilateral.report.prose import breakthrough_sentence, caveats
 
+EVIDENCE_WIDTH = 320  # px: a claim's small figure; autosized in a table cell plotly falls back to 700 px
 STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#b42318", "inconclusive": "#9a6700",
                   "no data": "#6e7781"}
 
@@ -156,7 +157,8 @@ def evidence_context(analysis: Analysis) -> dict[str, Any]:
     for record in records(part.verdicts):
         hid = record["hypothesis"]
         rows.append({**record, "colour": STATUS_COLOURS[record["status"]],
-                     "figure": fragment(figures[hid], bar=False) if hid in figures else "",
+                     "figure": fragment(go.Figure(figures[hid]).update_layout(width=EVIDENCE_WIDTH), bar=False)
+                     if hid in figures else "",
                      "tests": records(part.tests_of(hid))})
     drivers = [{**r, "colour": STATUS_COLOURS[r["status"]]} for r in records(part.drivers)]
     return {"available": True, "rows": rows, "counts": part.counts(), "adjustment": part.adjustment,
