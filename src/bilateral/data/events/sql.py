@@ -97,9 +97,9 @@ def insert_sql(source: str, layout: Layout, file_id: int, name: str) -> str:
     ``layout.fields`` maps. Optional fields ``precision`` (default ``'day'``), ``line`` (default
     NULL) and ``reject`` (a reason found before the fields are read, e.g. a wrong number of fields)
     are read when the layout has them, and ``raw`` (the line's text, kept with a problem row for the
-    quarantine). ``ref`` is the row's URL, else ``<name>:<line>``. Only projections
-    (no joins), so rows keep their order and line numbers can follow from their row ids. Rows with
-    a problem are stored with the reason in ``_problem``, then moved to quarantine.
+    quarantine). ``ref`` is the row's URL, else ``<name>:<line>``. Only projections and
+    constant look-ups (no joins); every row brings its own line number. Rows with a problem are
+    stored with the reason in ``_problem``, then moved to quarantine.
     """
     f, v = layout.fields, vocabulary()
     if layout.code_kind == "cameo":
