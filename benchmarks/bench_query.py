@@ -6,7 +6,8 @@ not the files it came from): dates over 1995–2020, actors from the weighted co
 Goldstein weights and QuadClasses, mentions 1–50. The store grows in place (1 M, then 4 M more,
 then 15 M more) and at each size the query — ``dyad_index(store.table(), "RUS", "JPN",
 freq="month")``, what ``bilateral index RUS JPN --freq month`` runs, every metric, the whole
-span — is timed ``--repeat`` times, alternating with a baseline in the same process: one
+span — is timed ``--repeat`` times (wall and CPU time of all threads), alternating with a
+baseline in the same process: one
 aggregate over the whole table (``sum(goldstein)``, a full scan of one column). The script checks
 the index's monthly counts against a plain SQL count of the same rows.
 Usage: python benchmarks/bench_query.py [--sizes 1000000,5000000,20000000] [--repeat 5]
@@ -64,13 +65,14 @@ def baseline(store: Store) -> float:
 
 def measure(store: Store, repeat: int) -> dict[str, float]:
     index(store)  # warm: the first query reads the table from disk into DuckDB's buffer
-    times: dict[str, list[float]] = {"index": [], "baseline": []}
+    times: dict[str, list[float]] = {"index": [], "baseline": [], "index_cpu": []}
     for _ in range(repeat):
         for name, work in (("index", index), ("baseline", baseline)):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             result = work(store)
             times[name].append(time.perf_counter() - start)
             if name == "index":
+                times["index_cpu"].append(time.process_time() - cpu)
                 table = result
     counted = store.con.execute("""
         SELECT date_trunc('month', date)::DATE AS month, count(*) FROM events
@@ -80,18 +82,21 @@ def measure(store: Store, repeat: int) -> dict[str, float]:
     assert all(int(n) == expected.get(p.to_timestamp().date(), 0) for p, n in table["count"].items())
     assert int(table["count"].sum()) == sum(expected.values())
     return {"index_s": statistics.median(times["index"]), "baseline_s": statistics.median(times["baseline"]),
+            "index_cpu_s": statistics.median(times["index_cpu"]),
             "dyad_events": int(table["count"].sum()), "months": len(table)}
 
 
 def main(sizes: list[int], repeat: int) -> None:
-    print(f"{'events':>12}{'index (median)':>16}{'full scan':>12}{'index / scan':>14}{'RUS–JPN rows':>14}{'months':>8}")
+    print(f"{'events':>12}{'index (median)':>16}{'CPU':>9}{'full scan':>12}{'index / scan':>14}{'RUS–JPN rows':>14}"
+          f"{'months':>8}")
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store.duckdb") as store:
         done = 0
         for size in sizes:
             grow(store, done, size)
             done = size
             f = measure(store, repeat)
-            print(f"{size:>12,}{f['index_s']:>14.3f} s{f['baseline_s']:>10.3f} s{f['index_s'] / f['baseline_s']:>14.2f}"
+            print(f"{size:>12,}{f['index_s']:>14.3f} s{f['index_cpu_s']:>7.3f} s{f['baseline_s']:>10.3f} s"
+                  f"{f['index_s'] / f['baseline_s']:>14.2f}"
                   f"{f['dyad_events']:>14,}{f['months']:>8}", flush=True)
 
 
