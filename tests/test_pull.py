@@ -4,9 +4,8 @@ resume with HTTP Range, corrupted and interrupted downloads, 404; the catalogue;
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote
@@ -19,11 +18,12 @@ from bilateral.cli import app
 from bilateral.data import catalog
 from bilateral.data.paths import data_dir
 from bilateral.data.pull import ChecksumError, pull, registry
+from serving import RangeHost
 
 VOTES = "unvotes/un_votes.rda"
 
 
-class Mirror(BaseHTTPRequestHandler):
+class Mirror(RangeHost):
     """Serves a folder like a static file host that supports ``Range: bytes=N-``.
 
     ``corrupt`` paths get one byte flipped; ``cut`` paths announce the full length but send
@@ -35,9 +35,6 @@ class Mirror(BaseHTTPRequestHandler):
     cut: ClassVar[set[str]]
     log: ClassVar[list[tuple[str, str | None]]]
 
-    def log_message(self, *args) -> None:
-        pass
-
     def do_GET(self) -> None:
         rel = unquote(self.path.lstrip("/"))
         self.log.append((rel, self.headers.get("Range")))
@@ -48,26 +45,7 @@ class Mirror(BaseHTTPRequestHandler):
         body = file.read_bytes()
         if rel in self.corrupt:
             body = bytes([body[0] ^ 0xFF]) + body[1:]
-        offset = 0
-        match = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
-        if match:
-            offset = int(match.group(1))
-            if offset >= len(body):
-                self.send_error(416, "range not satisfiable")
-                return
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {offset}-{len(body) - 1}/{len(body)}")
-        else:
-            self.send_response(200)
-        part = body[offset:]
-        self.send_header("Content-Length", str(len(part)))
-        self.end_headers()
-        if rel in self.cut:
-            self.wfile.write(part[: len(part) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        self.wfile.write(part)
+        self.send_body(body, cut=rel in self.cut)
 
 
 @pytest.fixture

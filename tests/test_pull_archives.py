@@ -15,7 +15,7 @@ import threading
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote
@@ -30,6 +30,7 @@ from bilateral.data.archives import period, pull_archive
 from bilateral.data.archives.base import Period
 from bilateral.data.pull import MAX_TRIES, ChecksumError, retry_after
 from bilateral.data.store import Store
+from serving import RangeHost
 
 DAILY = ["20181004-icews-events.tab.gz", "20181005-icews-events.tab.gz", "20181007-icews-events.tab.gz"]
 WINTER = "20190121-icews-events.tab.gz"
@@ -40,7 +41,7 @@ POLECAT_HEADER = ["Event ID", "Event Date", "Event Type", "Event Mode", "Actor N
                   "Primary Actor Sector", "Recipient Name", "Recipient Country", "Primary Recipient Sector"]
 
 
-class Archive(BaseHTTPRequestHandler):
+class Archive(RangeHost):
     """A static host for ``routes`` (request path and query → bytes) with ``Range: bytes=N-``.
 
     ``corrupt`` paths get one byte flipped; ``cut`` paths announce the full length, send half and
@@ -53,9 +54,6 @@ class Archive(BaseHTTPRequestHandler):
     cut: ClassVar[set[str]]
     busy: ClassVar[dict[str, list[str]]]
     log: ClassVar[list[tuple[str, str | None]]]
-
-    def log_message(self, *args) -> None:
-        pass
 
     def do_GET(self) -> None:
         key = unquote(self.path)
@@ -72,26 +70,7 @@ class Archive(BaseHTTPRequestHandler):
         body = self.routes[key]
         if key in self.corrupt:
             body = body[:100] + bytes([body[100] ^ 0xFF]) + body[101:]
-        offset = 0
-        match = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
-        if match:
-            offset = int(match[1])
-            if offset >= len(body):
-                self.send_error(416, "range not satisfiable")
-                return
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {offset}-{len(body) - 1}/{len(body)}")
-        else:
-            self.send_response(200)
-        part = body[offset:]
-        self.send_header("Content-Length", str(len(part)))
-        self.end_headers()
-        if key in self.cut:
-            self.wfile.write(part[: len(part) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        self.wfile.write(part)
+        self.send_body(body, cut=key in self.cut)
 
 
 def _md5(data: bytes) -> str:

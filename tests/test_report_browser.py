@@ -3,17 +3,11 @@ negotiation's charts keep their labels apart (issue 17's layout findings)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); the browser tests need it",
-                allow_module_level=True)
+from serving import require_chromium
+
+CHROMIUM = require_chromium()
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -15,13 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from serving import require_chromium
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); the browser tests need it",
-                allow_module_level=True)
+CHROMIUM = require_chromium()
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
