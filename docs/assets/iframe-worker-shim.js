@@ -1,3 +1,62 @@
-/* iframe-worker 1.0.4 shim (npm "iframe-worker", MIT, (c) 2020-2022 Martin Donath): web workers on file://,
-   so that the offline site's search runs when opened from disk. Vendored: the build has no network. */
-"use strict";(()=>{function c(s,n){parent.postMessage(s,n||"*")}function d(...s){return s.reduce((n,e)=>n.then(()=>new Promise(r=>{let t=document.createElement("script");t.src=e,t.onload=r,document.body.appendChild(t)})),Promise.resolve())}var o=class extends EventTarget{constructor(e){super();this.url=e;this.m=e=>{e.source===this.w&&(this.dispatchEvent(new MessageEvent("message",{data:e.data})),this.onmessage&&this.onmessage(e))};this.e=(e,r,t,i,m)=>{if(r===`${this.url}`){let a=new ErrorEvent("error",{message:e,filename:r,lineno:t,colno:i,error:m});this.dispatchEvent(a),this.onerror&&this.onerror(a)}};let r=document.createElement("iframe");r.hidden=!0,document.body.appendChild(this.iframe=r),this.w.document.open(),this.w.document.write(`<html><body><script>postMessage=${c};importScripts=${d};addEventListener("error",({error})=>{parent.dispatchEvent(new ErrorEvent("error",{filename:"${e}",error}))})<\/script><script src=${e}?${+Date.now()}><\/script></body></html>`),this.w.document.close(),onmessage=this.m,onerror=this.e,this.r=new Promise((t,i)=>{this.w.onload=t,this.w.onerror=i})}terminate(){this.iframe.remove(),onmessage=onerror=null}postMessage(e){this.r.catch().then(()=>{this.w.dispatchEvent(new MessageEvent("message",structuredClone({data:e})))})}get w(){return this.iframe.contentWindow}};window.IFrameWorker=o;location.protocol==="file:"&&(window.Worker=o);})();
+/* bilateral's file:// worker shim for the offline docs site.
+   Browsers refuse Web Workers on pages opened from disk, and the site's search runs in one. When the
+   page is a file:// page, `Worker` is replaced by a stand-in that runs the worker's script in a
+   hidden iframe: the script's postMessage goes to this page, this page's postMessage becomes a
+   message event in the iframe, and importScripts loads scripts in order. Written for this project. */
+"use strict";
+(() => {
+  class FrameWorker extends EventTarget {
+    constructor(url) {
+      super();
+      this.onmessage = null;
+      this.onerror = null;
+      this.frame = document.createElement("iframe");
+      this.frame.hidden = true;
+      document.body.appendChild(this.frame);
+      const scope = this.frame.contentWindow;
+      // a document of our own at once: it also cancels the iframe's pending load of about:blank,
+      // which would otherwise replace the globals set below
+      scope.document.open();
+      scope.document.write("<!doctype html><html><head></head><body></body></html>");
+      scope.document.close();
+      scope.postMessage = (data) => this.deliver(new MessageEvent("message", { data }));
+      scope.importScripts = (...urls) => urls.reduce((done, src) => done.then(() => new Promise((resolve, reject) => {
+        const script = scope.document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = reject;
+        scope.document.body.appendChild(script);
+      })), Promise.resolve());
+      scope.addEventListener("error", (event) => this.fail(event));
+      this.ready = new Promise((resolve) => {
+        const script = scope.document.createElement("script");
+        script.src = url;
+        script.onload = resolve;
+        script.onerror = (event) => { this.fail(event); resolve(); };
+        scope.document.body.appendChild(script);
+      });
+    }
+
+    deliver(event) {
+      this.dispatchEvent(event);
+      if (this.onmessage) this.onmessage(event);
+    }
+
+    fail(event) {
+      const error = new ErrorEvent("error", { message: event.message || "worker script failed", error: event.error });
+      this.dispatchEvent(error);
+      if (this.onerror) this.onerror(error);
+    }
+
+    postMessage(data) {
+      const copy = structuredClone(data);
+      this.ready.then(() => this.frame.contentWindow.dispatchEvent(new MessageEvent("message", { data: copy })));
+    }
+
+    terminate() {
+      this.frame.remove();
+    }
+  }
+
+  if (location.protocol === "file:") window.Worker = FrameWorker;
+})();
