@@ -78,7 +78,7 @@ def test_site_opens_from_disk_with_search(site):
         page.click("a[href='api.html']")
         page.wait_for_url("**/api.html")
         page.fill("input.md-search__input", "ratification")
-        page.wait_for_selector(".md-search-result__item", timeout=20_000)
+        page.wait_for_selector(".md-search-result__item", timeout=60_000)  # the index builds on the page
         found = page.inner_text(".md-search-result__meta")
         browser.close()
     assert re.match(r"\d+ matching documents", found), found

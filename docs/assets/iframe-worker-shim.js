@@ -19,7 +19,11 @@
       scope.document.open();
       scope.document.write("<!doctype html><html><head></head><body></body></html>");
       scope.document.close();
-      scope.postMessage = (data) => this.deliver(new MessageEvent("message", { data }));
+      // as from a real worker: a copy, delivered in a task of its own (never inside the sender's call)
+      scope.postMessage = (data) => {
+        const copy = structuredClone(data);
+        setTimeout(() => this.deliver(new MessageEvent("message", { data: copy })), 0);
+      };
       scope.importScripts = (...urls) => urls.reduce((done, src) => done.then(() => new Promise((resolve, reject) => {
         const script = scope.document.createElement("script");
         script.src = src;
@@ -50,7 +54,9 @@
 
     postMessage(data) {
       const copy = structuredClone(data);
-      this.ready.then(() => this.frame.contentWindow.dispatchEvent(new MessageEvent("message", { data: copy })));
+      this.ready.then(() => setTimeout(() => {
+        if (this.frame.contentWindow) this.frame.contentWindow.dispatchEvent(new MessageEvent("message", { data: copy }));
+      }, 0));
     }
 
     terminate() {
