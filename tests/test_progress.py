@@ -129,3 +129,22 @@ def test_no_bars_in_hot_loops(monkeypatch, added):
     console = Console(file=io.StringIO(), force_terminal=True, width=100)  # a terminal: the bar is redrawn
     monte_carlo("russia-japan", runs=1000, rng=2, progress=console)
     assert calls.count("advance") == 4 and calls.count("update") <= 8  # once a model (and its label)
+
+
+def test_track_and_task_nest_in_one_display(added):
+    console, out = capture()
+    with task("outer", total=2, progress=console) as line:
+        for _ in track(["a", "b"], "inner", label=str):
+            line.advance()
+        line.stage("stage", 3, 3)
+    assert added == [("outer", 2), ("  inner", 2), ("  stage", 3)]
+    assert "outer" in out.getvalue() and "inner" not in out.getvalue()
+
+
+def test_notebook_without_widgets_gets_text(monkeypatch):
+    monkeypatch.setattr("rich.console._is_jupyter", lambda: True)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    assert progress_module._console(explicit=False) is None
+    console = progress_module._console(explicit=True)
+    assert console is not None and not console.is_jupyter
+
